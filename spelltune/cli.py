@@ -1,0 +1,85 @@
+"""The `spelltune` command: each subcommand is a thin wrapper over a typed function users can import.
+
+Stage commands live beside their stage (`spelltune/<stage>/cli.py`) and are mounted here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from spelltune.errors import SpelltuneError
+
+app = typer.Typer(
+    name="spelltune",
+    help="A small open language model as a private, local typo and spelling corrector.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _mount_stage_commands() -> None:
+    from spelltune.serve.cli import register as register_serve
+
+    register_serve(app)
+    from spelltune.models.cli import register as register_models
+
+    register_models(app)
+    for stage in ("data", "train", "evaluate", "export", "spelling"):
+        try:
+            module = __import__(f"spelltune.{stage}.cli", fromlist=["register"])
+        except ModuleNotFoundError as error:
+            if error.name == f"spelltune.{stage}.cli":
+                continue
+            raise
+        module.register(app)
+
+
+_mount_stage_commands()
+
+
+def main() -> None:
+    """Entry point: run the CLI; a user-caused failure becomes one line on stderr and exit code 2."""
+    try:
+        exit_code = app(standalone_mode=False)
+    except SpelltuneError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`spelltune fix < big.txt | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except _click_exceptions() as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except _click_abort():
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        print(
+            f"error: unexpected {type(error).__name__}: {error} (set SPELLTUNE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    sys.exit(exit_code if isinstance(exit_code, int) else 0)
+
+
+def _click_exceptions() -> tuple[type[BaseException], ...]:
+    import click
+
+    return (click.ClickException,)
+
+
+def _click_abort() -> tuple[type[BaseException], ...]:
+    import click
+
+    return (click.exceptions.Abort,)

@@ -1,0 +1,23 @@
+"""The user-facing failure classes. The CLI turns each into a one-line message and exit code 2."""
+
+
+class SpelltuneError(Exception):
+    """Base class of every failure a user can cause and fix; the message says what to do."""
+
+    exit_code = 2
+
+
+class ModelSpecError(SpelltuneError):
+    """A model spec that names no preset, local path or reachable hub model, or that fails to load."""
+
+
+class InputError(SpelltuneError):
+    """Input text or a file that cannot be read: missing, unreadable, or no text given at all."""
+
+
+class ConfigError(SpelltuneError):
+    """A YAML config or a `--set key=value` override that does not match the config's fields."""
+
+
+class DataFormatError(SpelltuneError):
+    """A data file whose content does not follow its format; the message names the file and line."""

