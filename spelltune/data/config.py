@@ -1,0 +1,227 @@
+"""`DataConfig`: everything `spelltune data build` needs, loaded from YAML with `--set` overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spelltune.errors import ConfigError
+
+CATEGORIES: tuple[str, ...] = (
+    "pass_through",
+    "typo",
+    "homophone",
+    "contraction",
+    "dyslexic",
+    "split_merge",
+    "real_misspelling",
+    "case",
+)
+COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "complex")
+
+SENTENCE_SOURCE_KINDS = ("embedded", "files", "hf_disk", "hf_hub")
+MISSPELLING_SOURCE_KINDS = ("codespell", "mitton", "norvig", "toefl")
+
+
+@dataclass
+class SentenceSource:
+    """Where clean sentences come from.
+
+    kind: `embedded` (a corpus shipped in the package, `name`), `files` (a .txt/.jsonl file or a
+    folder, `path`; `.jsonl` objects' `column` field), `hf_disk` (a `save_to_disk` dataset at `path`)
+    or `hf_hub` (a hub dataset `name`); `column` and `split` pick the text in a dataset.
+    max_sentences: keep at most this many (a seeded sample), or all when null.
+    """
+
+    kind: str = "embedded"
+    name: str | None = None
+    path: str | None = None
+    column: str = "text"
+    split: str = "train"
+    max_sentences: int | None = None
+
+
+@dataclass
+class MisspellingSource:
+    """Where real misspellings come from: `codespell` (the installed dictionary, or `path`),
+    `mitton` (a Birkbeck/Holbrook/Aspell/Wikipedia `.dat` file), `norvig` (a test set) or `toefl`
+    (TOEFL-Spell's Annotations.tsv). `name` labels the rows (default: derived from the file)."""
+
+    kind: str = "codespell"
+    path: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class DataConfig:
+    """A dataset recipe. Shares are fractions; the category and complexity mixes are normalised."""
+
+    seed: int = 0
+    # How many pairs to write in total, over the three splits.
+    pairs: int = 20_000
+    # Share of the distinct clean sentences held out for validation and for test.
+    validation_fraction: float = 0.05
+    test_fraction: float = 0.05
+    # Share of the real-misspelling words found in the sentences whose errors never appear in train.
+    heldout_word_fraction: float = 0.05
+    sentences: list[SentenceSource] = field(default_factory=lambda: [SentenceSource("embedded", "everyday-en")])
+    misspellings: list[MisspellingSource] = field(default_factory=lambda: [MisspellingSource("codespell")])
+    category_mix: dict[str, float] = field(
+        default_factory=lambda: {
+            "pass_through": 0.15,
+            "typo": 0.20,
+            "homophone": 0.15,
+            "contraction": 0.12,
+            "dyslexic": 0.08,
+            "split_merge": 0.08,
+            "real_misspelling": 0.14,
+            "case": 0.08,
+        }
+    )
+    # simple = 1 error; medium = 2-3; complex = 4 or more.
+    complexity_mix: dict[str, float] = field(
+        default_factory=lambda: {"simple": 0.4, "medium": 0.4, "complex": 0.2}
+    )
+    # Share of words corrupted in medium (x1) and complex (x2) sentences, within the bounds above.
+    word_error_rate: float = 0.15
+    max_errors_per_sentence: int = 6
+    # Share of pairs written fully lowercase on both sides (learner text); the target stays correct.
+    lowercase_share: float = 0.3
+    # Share of a category's extra errors drawn from the same category (the rest from any).
+    same_category_share: float = 0.5
+
+    def validate(self) -> None:
+        """Raise ConfigError when a value is out of range or names something unknown."""
+        if self.pairs < 1:
+            raise ConfigError("pairs must be at least 1")
+        for name in ("validation_fraction", "test_fraction", "heldout_word_fraction", "lowercase_share",
+                     "same_category_share", "word_error_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must be between 0 and 1, not {value}")
+        if self.validation_fraction + self.test_fraction >= 1.0:
+            raise ConfigError("validation_fraction + test_fraction must leave sentences for train")
+        if self.max_errors_per_sentence < 1:
+            raise ConfigError("max_errors_per_sentence must be at least 1")
+        _check_mix("category_mix", self.category_mix, CATEGORIES)
+        _check_mix("complexity_mix", self.complexity_mix, COMPLEXITIES)
+        if not self.sentences:
+            raise ConfigError("sentences: give at least one source of clean sentences")
+        for source in self.sentences:
+            if source.kind not in SENTENCE_SOURCE_KINDS:
+                raise ConfigError(f"sentences: unknown kind {source.kind!r} (one of {', '.join(SENTENCE_SOURCE_KINDS)})")
+            if source.kind in ("files", "hf_disk") and not source.path:
+                raise ConfigError(f"sentences: kind {source.kind!r} needs a path")
+        for source in self.misspellings:
+            if source.kind not in MISSPELLING_SOURCE_KINDS:
+                raise ConfigError(
+                    f"misspellings: unknown kind {source.kind!r} (one of {', '.join(MISSPELLING_SOURCE_KINDS)})"
+                )
+            if source.kind != "codespell" and not source.path:
+                raise ConfigError(f"misspellings: kind {source.kind!r} needs a path")
+
+
+def _check_mix(name: str, mix: dict[str, float], known: tuple[str, ...]) -> None:
+    unknown = sorted(set(mix) - set(known))
+    if unknown:
+        raise ConfigError(f"{name}: unknown {', '.join(unknown)} (known: {', '.join(known)})")
+    if any(v < 0 for v in mix.values()) or sum(mix.values()) <= 0:
+        raise ConfigError(f"{name}: shares must be non-negative and not all zero")
+
+
+def _convert(value: Any, hint: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(value, args[0], where)
+    if dataclasses.is_dataclass(hint):
+        return _from_dict(hint, value, where)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        (item,) = typing.get_args(hint)
+        return [_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a mapping, got {value!r}")
+        _, item = typing.get_args(hint)
+        return {str(k): _convert(v, item, f"{where}.{k}") for k, v in value.items()}
+    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if hint is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    if hint in (int, bool) and type(value) is hint:
+        return value
+    raise ConfigError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
+
+
+def _from_dict(cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {data!r}")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(map(str, data)) - set(names))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(names)}")
+    return cls(**{k: _convert(v, hints[k], f"{where}.{k}") for k, v in data.items()})
+
+
+def apply_override(data: dict[str, Any], assignment: str) -> None:
+    """Apply one `key=value` (dotted keys reach into mappings; the value is parsed as YAML)."""
+    import yaml
+
+    key, equals, raw = assignment.partition("=")
+    if not equals or not key.strip():
+        raise ConfigError(f"--set {assignment!r}: expected key=value")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"--set {assignment!r}: the value is not valid YAML ({error})") from error
+    parts = key.strip().split(".")
+    target = data
+    for part in parts[:-1]:
+        nested = target.setdefault(part, {})
+        if not isinstance(nested, dict):
+            raise ConfigError(f"--set {assignment!r}: {part} is not a mapping")
+        target = nested
+    target[parts[-1]] = value
+
+
+def config_from_dict(data: dict[str, Any], where: str = "config") -> DataConfig:
+    """A validated DataConfig from a mapping; unknown keys or wrong types raise ConfigError."""
+    defaults = dataclasses.asdict(DataConfig())
+    for mix in ("category_mix", "complexity_mix"):
+        if mix in data and isinstance(data[mix], dict):  # a partial mix overrides only what it names
+            data = {**data, mix: {**defaults[mix], **data[mix]}}
+    config = _from_dict(DataConfig, data, where)
+    config.validate()
+    return config
+
+
+def load_data_config(path: Path | str | None, overrides: list[str] | tuple[str, ...] = ()) -> DataConfig:
+    """The DataConfig in a YAML file (or the defaults when `path` is None) with `key=value` overrides."""
+    import yaml
+
+    data: dict[str, Any] = {}
+    where = "config"
+    if path is not None:
+        path = Path(path)
+        where = str(path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such config file")
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: not valid YAML ({error})") from error
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping of config keys")
+        data = loaded or {}
+    for assignment in overrides:
+        apply_override(data, assignment)
+    return config_from_dict(data, where)

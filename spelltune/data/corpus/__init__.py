@@ -1,0 +1,1 @@
+"""Clean sentence corpora embedded in the package (see generate_everyday.py)."""

@@ -1,0 +1,1 @@
+"""Word lists shared across stages: homophones, contractions, merges and the QWERTY layout."""
