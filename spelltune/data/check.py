@@ -1,0 +1,96 @@
+"""`check_dataset`: prove a built dataset has no leakage between its splits."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spelltune.data.splits import SPLITS, sentence_key
+from spelltune.data.sources.files import malformed, read_lines
+from spelltune.errors import InputError
+
+REQUIRED_KEYS = ("input", "output", "category", "source", "error_types")
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
+
+
+@dataclass
+class LeakageReport:
+    """Sentence overlaps between splits and train pairs that correct a held-out word."""
+
+    rows_by_split: dict[str, int] = field(default_factory=dict)
+    overlaps: dict[str, int] = field(default_factory=dict)  # "train/test" -> shared sentences
+    overlap_examples: list[str] = field(default_factory=list)
+    heldout_words: int = 0
+    heldout_leaks: int = 0
+    heldout_examples: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no sentence is shared and no held-out word is corrected in train."""
+        return not any(self.overlaps.values()) and self.heldout_leaks == 0
+
+
+def read_pairs(path: Path) -> list[dict[str, object]]:
+    """The rows of one split file; a row that is not a JSON object with the five keys is an error."""
+    rows = []
+    for number, line in read_lines(path):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise malformed(path, number, f"invalid JSON ({error.msg})", line) from error
+        if not isinstance(row, dict) or any(key not in row for key in REQUIRED_KEYS):
+            raise malformed(path, number, f"expected an object with keys {', '.join(REQUIRED_KEYS)}", line)
+        if not isinstance(row["input"], str) or not isinstance(row["output"], str):
+            raise malformed(path, number, "input and output must be strings", line)
+        rows.append(row)
+    return rows
+
+
+def corrected_words(source: str, target: str) -> set[str]:
+    """The lowercase words of `target` that differ from `source` (word-level alignment)."""
+    a = [w.lower() for w in _WORD.findall(source)]
+    b = [w.lower() for w in _WORD.findall(target)]
+    changed: set[str] = set()
+    for tag, _, _, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed.update(b[j1:j2])
+    return changed
+
+
+def check_dataset(data_dir: Path | str) -> LeakageReport:
+    """Compare the splits in `data_dir`: clean sentences (outputs, casefolded) shared between any two
+    splits, and train pairs whose correction touches a word in heldout_words.txt."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(f"{data_dir}: no such dataset folder")
+    report = LeakageReport()
+    keys: dict[str, set[str]] = {}
+    rows_by_split = {}
+    for split in SPLITS:
+        path = data_dir / f"{split}.jsonl"
+        if not path.is_file():
+            raise InputError(f"{path}: missing; a dataset folder holds train/validation/test.jsonl")
+        rows_by_split[split] = read_pairs(path)
+        report.rows_by_split[split] = len(rows_by_split[split])
+        keys[split] = {sentence_key(str(r["output"])) for r in rows_by_split[split]}
+    for i, first in enumerate(SPLITS):
+        for second in SPLITS[i + 1 :]:
+            shared = sorted(keys[first] & keys[second])
+            report.overlaps[f"{first}/{second}"] = len(shared)
+            report.overlap_examples += [f"{first}/{second}: {s}" for s in shared[:3]]
+    heldout_path = data_dir / "heldout_words.txt"
+    if heldout_path.is_file():
+        heldout = {w.strip().lower() for w in heldout_path.read_text(encoding="utf-8").splitlines() if w.strip()}
+        report.heldout_words = len(heldout)
+        for row in rows_by_split["train"]:
+            leaked = corrected_words(str(row["input"]), str(row["output"])) & heldout
+            if leaked:
+                report.heldout_leaks += 1
+                if len(report.heldout_examples) < 5:
+                    report.heldout_examples.append(f"{', '.join(sorted(leaked))}: {row['input']}")
+    return report
