@@ -24,7 +24,7 @@ CATEGORY_MEANINGS: dict[str, str] = {
 
 LICENSES: dict[str, str] = {
     "codespell": f"{CODESPELL_LICENSE} (codespell's dictionary.txt)",
-    "toefl-spell": "CC BY-SA 4.0 (TOEFL-Spell, ETS)",
+    "toefl": "CC BY-SA 4.0 (TOEFL-Spell, ETS)",
     "mitton": "freely distributed for research; cite R. Mitton, Birkbeck spelling error corpus",
     "norvig": "unspecified (P. Norvig's test sets, drawn from Birkbeck)",
     "files": "the user's own text: the user's license",

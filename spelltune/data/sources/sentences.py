@@ -31,7 +31,7 @@ def is_clean_sentence(text: str) -> bool:
     """Whether `text` looks like one ordinary written sentence: 4-40 words, a capital (or quote or
     digit) first, end punctuation last, no markup, URLs or all-capitals headings."""
     words = _WORD.findall(text)
-    if not (MIN_WORDS <= len(words) <= MAX_WORDS) or len(text) > MAX_CHARS:
+    if not (MIN_WORDS <= len(words) <= MAX_WORDS) or len(text.split()) < MIN_WORDS or len(text) > MAX_CHARS:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'\u201c\u2018"):
         return False
@@ -51,7 +51,18 @@ def split_into_sentences(paragraph: str) -> list[str]:
     text = " ".join(paragraph.split())
     if not text:
         return []
-    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if s and is_clean_sentence(s)]
+    parts = (_balance_quotes(part.strip()) for part in _SENTENCE_END.split(text))
+    return [s for s in parts if s and is_clean_sentence(s)]
+
+
+def _balance_quotes(sentence: str) -> str:
+    """The sentence without a lone double quote left at either end by splitting a quotation."""
+    if sentence.count('"') % 2 == 1:
+        if sentence.startswith('"'):
+            return sentence[1:].lstrip()
+        if sentence.endswith('"'):
+            return sentence[:-1].rstrip()
+    return sentence
 
 
 def _paragraphs(path: Path) -> Iterator[str]:
