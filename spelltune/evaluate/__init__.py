@@ -1,0 +1,1 @@
+"""Evaluation: categorized suites, real sentence benchmarks, strict metrics, baselines side by side."""
