@@ -104,7 +104,7 @@ def collect_sentences(sources: Sequence[SentenceSource], rng: random.Random) -> 
     """Distinct clean sentences from every source (each capped by its max_sentences, a seeded sample)."""
     everything: list[CleanSentence] = []
     counts: dict[str, int] = {}
-    for source in tqdm(sources, desc="loading sentences", unit="source", leave=False):
+    for source in tqdm(sources, desc="loading sentences", unit="source", leave=False, disable=None):
         sentences = deduplicate(load_sentence_source(source))
         where = source.path or source.name or source.kind
         if not sentences:
@@ -182,7 +182,7 @@ def generate_split_pairs(
     complexity_names = list(COMPLEXITIES)
     complexity_weights = [config.complexity_mix.get(c, 0.0) for c in complexity_names]
     pairs: list[CorrectionPair] = []
-    for category in tqdm(categories, desc=f"building {split}", unit="pair", leave=False):
+    for category in tqdm(categories, desc=f"building {split}", unit="pair", leave=False, disable=None):
         lowercase = category != "case" and rng.random() < config.lowercase_share
         if category == "pass_through":
             sentence = pools[(category, False)].next()
