@@ -53,21 +53,33 @@ def _project(source: list[str], target: list[str]) -> tuple[list[list[str]], lis
             projection[index].append(word)
         return projection, []
     runs: list[tuple[int, int]] = []
-    for opcode in Levenshtein.opcodes(source, target):
-        tag, i1, i2, j1, j2 = opcode.tag, opcode.src_start, opcode.src_end, opcode.dest_start, opcode.dest_end
+    for tag, i1, i2, j1, j2 in _blocks(source, target):
         if tag == "equal":
             for offset in range(i2 - i1):
                 projection[i1 + offset].append(target[j1 + offset])
             continue
-        # An insertion belongs to the word before it (or the first word, at the start).
-        anchor_start = i1 if i2 > i1 else max(i1 - 1, 0)
-        anchor_end = max(i2, anchor_start + 1)
-        projection[anchor_start].extend(target[j1:j2])
-        if runs and runs[-1][1] >= anchor_start:  # adjacent changes form one run
-            runs[-1] = (runs[-1][0], max(runs[-1][1], anchor_end))
+        # A pure insertion belongs to the word before it (or to the first word, at the start).
+        start = i1 if i2 > i1 else max(i1 - 1, 0)
+        end = max(i2, start + 1)
+        projection[start].extend(target[j1:j2])
+        if runs and runs[-1][1] > start:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
         else:
-            runs.append((anchor_start, anchor_end))
+            runs.append((start, end))
     return projection, runs
+
+
+def _blocks(source: list[str], target: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Levenshtein opcodes with each run of consecutive changes joined into one "change" block."""
+    blocks: list[tuple[str, int, int, int, int]] = []
+    for opcode in Levenshtein.opcodes(source, target):
+        tag = "equal" if opcode.tag == "equal" else "change"
+        if blocks and blocks[-1][0] == tag == "change":
+            _, i1, _, j1, _ = blocks[-1]
+            blocks[-1] = (tag, i1, opcode.src_end, j1, opcode.dest_end)
+        else:
+            blocks.append((tag, opcode.src_start, opcode.src_end, opcode.dest_start, opcode.dest_end))
+    return blocks
 
 
 def _merge_runs(length: int, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

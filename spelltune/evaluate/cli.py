@@ -1,0 +1,55 @@
+"""`spelltune eval` and `spelltune compare`: thin wrappers over `run_eval` and `compare_reports`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def eval_command(
+    model: Annotated[str, typer.Option("--model", "-m", help="identity, symspell, pyspellchecker, or a model spec")],
+    suite: Annotated[
+        str, typer.Option("--suite", "-s", help="own, own-dev, own-test, a corrupt/correct folder, or a JSONL file")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for report.json and report.md")],
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="evaluate only the first N cases")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="sentences per corrector call")] = 16,
+    device: Annotated[str | None, typer.Option("--device", help="cpu, cuda, mps (LM specs)")] = None,
+    dtype: Annotated[str, typer.Option("--dtype", help="auto, float32, bfloat16, float16 (LM specs)")] = "auto",
+) -> None:
+    """Evaluate a corrector on a suite: strict exact match, word scores, CER, chrF, BLEU, speed."""
+    from spelltune.evaluate.report import format_value
+    from spelltune.evaluate.run import run_eval
+
+    report = run_eval(model, suite, out, limit=limit, batch_size=batch_size, device=device, dtype=dtype)
+    overall = report.overall
+    typer.echo(
+        f"{report.model} on {report.suite} ({overall['sentences']} sentences): "
+        f"exact {format_value(overall['exact_match'], 'pct')}%, "
+        f"word F0.5 {format_value(overall['word_f0_5'], 'pct')}%, "
+        f"broken {overall['words_broken']} ({format_value(overall['words_broken_rate'], 'pct')}%), "
+        f"{report.timing['sentences_per_second']:.2f} sentences/s"
+    )
+    typer.echo(f"wrote {Path(out) / 'report.json'} and {Path(out) / 'report.md'}")
+
+
+def compare_command(
+    report_dirs: Annotated[list[Path], typer.Argument(help="folders written by `spelltune eval --out`")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for compare.md, compare.json and plots")] = Path(
+        "compare"
+    ),
+) -> None:
+    """Compare eval reports: one table per suite, plots, and failures by error type."""
+    from spelltune.evaluate.compare import compare_reports
+
+    comparison = compare_reports(report_dirs, out)
+    typer.echo(comparison.markdown)
+    typer.echo(f"wrote {comparison.markdown_path}, {comparison.json_path} and {len(comparison.plots)} plots in {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `eval` and `compare` to the top-level `spelltune` command."""
+    app.command("eval")(eval_command)
+    app.command("compare")(compare_command)
