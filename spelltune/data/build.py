@@ -100,6 +100,19 @@ def collect_misspellings(sources: Sequence[MisspellingSource]) -> Misspellings:
     return result
 
 
+def drop_real_word_misspellings(misspellings: Misspellings, sentences: Sequence[CleanSentence]) -> None:
+    """Drop misspellings that are words of the clean sentences themselves (Birkbeck records `he` for
+    `she` and `to` for `the`): learning those would teach the model to rewrite correct words. Real-word
+    errors come from the curated homophone sets instead."""
+    vocabulary = {w.lower() for s in sentences for w in _WORD.findall(s.text)}
+    kept: dict[str, list[str]] = {}
+    for word, wrongs in misspellings.by_word.items():
+        usable = [w for w in wrongs if not all(part in vocabulary for part in w.split())]
+        if usable:
+            kept[word] = usable
+    misspellings.by_word = kept
+
+
 def collect_sentences(sources: Sequence[SentenceSource], rng: random.Random) -> tuple[list[CleanSentence], dict[str, int]]:
     """Distinct clean sentences from every source (each capped by its max_sentences, a seeded sample)."""
     everything: list[CleanSentence] = []
@@ -292,6 +305,7 @@ def build_dataset(config: DataConfig, out_dir: Path | str, fmt: str = "jsonl") -
     misspellings = collect_misspellings(config.misspellings)
     if config.category_mix.get("real_misspelling", 0) > 0 and not misspellings.by_word:
         raise InputError("category real_misspelling needs at least one misspellings source")
+    drop_real_word_misspellings(misspellings, sentences)
     by_split = assign_splits(sentences, config.validation_fraction, config.test_fraction, random.Random(rng.random()))
     heldout = choose_heldout_words(sentences, misspellings.by_word, config.heldout_word_fraction, random.Random(rng.random()))
     shares = {"train": 1 - config.validation_fraction - config.test_fraction,

@@ -52,13 +52,23 @@ def read_pairs(path: Path) -> list[dict[str, object]]:
 
 
 def corrected_words(source: str, target: str) -> set[str]:
-    """The lowercase words of `target` that differ from `source` (word-level alignment)."""
-    a = [w.lower() for w in _WORD.findall(source)]
-    b = [w.lower() for w in _WORD.findall(target)]
+    """The lowercase words of `target` that the correction changed: a word is unchanged only when
+    it and the characters around it sit in one matching stretch of a character alignment, so
+    splits (`sen tence`) and merges (`infront`) count as changes too."""
+    a, b = source.lower(), target.lower()
+    if a == b:
+        return set()
+    block_of: list[int | None] = [None] * len(b)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for block, (_, j, size) in enumerate(matcher.get_matching_blocks()):
+        for k in range(j, j + size):
+            block_of[k] = block
     changed: set[str] = set()
-    for tag, _, _, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            changed.update(b[j1:j2])
+    for match in _WORD.finditer(b):
+        start, end = max(match.start() - 1, 0), min(match.end() + 1, len(b))
+        blocks = {block_of[k] for k in range(start, end)}
+        if len(blocks) != 1 or None in blocks:
+            changed.add(match.group())
     return changed
 
 

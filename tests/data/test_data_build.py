@@ -162,3 +162,12 @@ def test_cli_user_errors_exit_2_with_one_line(tmp_path: Path, setup: str, messag
     assert result.returncode == 2
     assert message in result.stderr and result.stderr.strip().splitlines()[-1].startswith("error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_corrected_words_aligns_word_by_word() -> None:
+    from spelltune.data.check import corrected_words
+
+    assert corrected_words("to path too warsaw", "the path to warsaw") == {"the", "to"}
+    assert corrected_words("he cried, the has", "she cried, he has") == {"she", "he"}
+    assert corrected_words("a sen tence here", "a sentence here") == {"sentence"}
+    assert corrected_words("stood infront of it", "stood in front of it") == {"in", "front"}
