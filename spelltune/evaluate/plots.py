@@ -23,6 +23,8 @@ def plot_accuracy_by_category(reports_by_suite: dict[str, list[EvalReport]], pat
     widths = [max(3.0, 1.2 * (len(reports[0].by_category) + 1)) for reports in reports_by_suite.values()]
     figure, axes = plt.subplots(1, len(suites), figsize=(sum(widths) + 1, 4.5), squeeze=False,
                                 gridspec_kw={"width_ratios": widths})
+    models = list(dict.fromkeys(report.model for reports in reports_by_suite.values() for report in reports))
+    colors = {model: f"C{index % 10}" for index, model in enumerate(models)}
     for axis, suite in zip(axes[0], suites):
         reports = reports_by_suite[suite]
         categories = ["all"] + list(dict.fromkeys(c for report in reports for c in report.by_category))
@@ -37,15 +39,16 @@ def plot_accuracy_by_category(reports_by_suite: dict[str, list[EvalReport]], pat
                 for category in categories
             ]
             positions = [position + index * bar_width for position in range(len(categories))]
-            axis.bar(positions, values, width=bar_width, label=report.model)
+            axis.bar(positions, values, width=bar_width, label=report.model, color=colors[report.model])
         axis.set_xticks([position + 0.4 - bar_width / 2 for position in range(len(categories))])
         axis.set_xticklabels([category.replace("_", "\n") for category in categories], fontsize=8)
         axis.set_ylim(0, 100)
         axis.set_ylabel("sentence exact match (%)")
         axis.set_title(suite)
         axis.grid(axis="y", alpha=0.3)
-    axes[0][-1].legend(fontsize=8, loc="upper right")
-    figure.tight_layout()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[model]) for model in models]
+    figure.legend(handles, models, loc="upper center", ncol=min(len(models), 6), fontsize=8, frameon=False)
+    figure.tight_layout(rect=(0, 0, 1, 0.92))
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path

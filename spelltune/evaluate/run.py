@@ -117,7 +117,7 @@ def describe_size(corrector: Corrector, spec: str | None = None) -> dict:
     parameters = getattr(corrector, "size_parameters", None)
     if parameters is not None:
         return {"parameters": int(parameters), "label": getattr(corrector, "size_label", f"{parameters:,}")}
-    module = getattr(corrector, "model", None)
+    module = getattr(corrector, "loaded", None) or getattr(corrector, "model", None)
     module = getattr(module, "model", module)  # a LoadedModel holds the torch module in .model
     if module is not None and hasattr(module, "parameters"):
         try:
