@@ -2,7 +2,8 @@
 
 Each is a baseline the language model must beat: `identity` (returns the text unchanged),
 `symspell` (symspellpy with its bundled 82,765-word frequency dictionary, one word at a time),
-`symspell-compound` (symspellpy's whole-line `lookup_compound`), and `pyspellchecker`.
+`symspell-compound` (symspellpy's whole-line `lookup_compound`), `pyspellchecker`, and `hunspell`
+(where the `hunspell` module and a system en_US dictionary are installed).
 
 The per-word correctors touch only plain alphabetic words: punctuation, spacing, numbers, words with
 apostrophes or digits, URLs, e-mail addresses and all-capital abbreviations stay as they are, and a
@@ -200,9 +201,43 @@ def _strip_diacritics(word: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFKD", word) if not unicodedata.combining(char))
 
 
+HUNSPELL_DICTIONARY_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell", "/Library/Spelling")
+HUNSPELL_INSTALL_HINT = "apt-get install libhunspell-dev hunspell-en-us && pip install hunspell"
+
+
+def hunspell_corrector(language: str = "en_US") -> PerWordCorrector:
+    """Hunspell (the checker of LibreOffice and Firefox) with the system en_US dictionary, per word:
+    a word Hunspell accepts stays; otherwise its first suggestion (a single word) replaces it."""
+    from pathlib import Path
+
+    from spelltune.errors import ModelSpecError
+
+    try:
+        import hunspell
+    except ImportError:
+        raise ModelSpecError(f"the hunspell baseline needs the hunspell module: run `{HUNSPELL_INSTALL_HINT}`") from None
+    for folder in map(Path, HUNSPELL_DICTIONARY_DIRS):
+        dic, aff = folder / f"{language}.dic", folder / f"{language}.aff"
+        if dic.is_file() and aff.is_file():
+            break
+    else:
+        raise ModelSpecError(f"no {language} Hunspell dictionary found: run `{HUNSPELL_INSTALL_HINT}`")
+    checker = hunspell.HunSpell(str(dic), str(aff))
+
+    def suggest(word: str) -> str:
+        if checker.spell(word):
+            return word
+        suggestions = [s for s in checker.suggest(word) if " " not in s and "-" not in s]
+        return suggestions[0].lower() if suggestions else word
+
+    entries = sum(1 for _ in dic.open(encoding="utf-8", errors="replace")) - 1
+    return PerWordCorrector("hunspell", suggest, entries, f"{entries:,}-stem dictionary")
+
+
 CLASSIC_CORRECTORS: dict[str, Callable[[], Corrector]] = {
     "identity": IdentityCorrector,
     "symspell": symspell_corrector,
     "symspell-compound": SymSpellCompoundCorrector,
     "pyspellchecker": pyspellchecker_corrector,
+    "hunspell": hunspell_corrector,
 }

@@ -33,3 +33,13 @@ def test_per_word_leaves_urls_emails_code_and_abbreviations(per_word):
 
 def test_registry_names():
     assert {"identity", "symspell", "pyspellchecker"} <= set(CLASSIC_CORRECTORS)
+
+
+def test_hunspell_where_installed():
+    pytest.importorskip("hunspell")
+    try:
+        corrector = load_corrector("hunspell")
+    except Exception as error:  # no system dictionary on this machine
+        pytest.skip(str(error))
+    line = "Teh brwon fox at https://githb.com/x"
+    assert corrector.correct_lines([line])[0].output == "The brown fox at https://githb.com/x"
