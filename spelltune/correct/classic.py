@@ -5,6 +5,9 @@ Each is a baseline the language model must beat: `identity` (returns the text un
 `symspell-compound` (symspellpy's whole-line `lookup_compound`), `pyspellchecker`, and `hunspell`
 (where the `hunspell` module and a system en_US dictionary are installed).
 
+`symspell` is per-word because that scored better on BEA-322 (sentence exact match 28.9% against
+0.3% for `lookup_compound`, which lowercases lines and drops punctuation).
+
 The per-word correctors touch only plain alphabetic words: punctuation, spacing, numbers, words with
 apostrophes or digits, URLs, e-mail addresses and all-capital abbreviations stay as they are, and a
 replacement takes the case of the word it replaces (`Teh` → `The`, `TEH` stays an abbreviation).
