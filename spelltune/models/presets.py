@@ -88,3 +88,6 @@ PRESETS: dict[str, ModelPreset] = {
         ),
     ]
 }
+
+# What `spelltune fix` and the Python API use when no model is named: the best shipped model.
+DEFAULT_MODEL_SPEC = EMBEDDED_DEFAULT

@@ -1,0 +1,135 @@
+"""The never-rewrite guard: accept a model's output only as a set of small, safe edits.
+
+A correction is an edit, not a paraphrase. Whole outputs that drop or add too many words or wander
+far from the input are refused; single edits that touch a name, URL, e-mail, number or code token,
+drop or add a word, or swap a word for an unrelated one are reverted. What was refused is reported.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from spelltune.correct.corrector import Correction, Edit, Rejection
+from spelltune.correct.edits import apply_edits, compute_edits, tokenize
+from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
+
+
+@dataclass(frozen=True)
+class GuardConfig:
+    """Bounds on how far a correction may move from its input."""
+
+    # Word-count change allowed for a whole piece: max(min_word_delta, word_delta_rate * words).
+    min_word_delta: int = 2
+    word_delta_rate: float = 0.2
+    # Character similarity (0-1, case-insensitive) below which a whole piece counts as rewritten.
+    min_piece_similarity: float = 0.6
+    # Character similarity below which a single replaced word counts as a different word.
+    min_edit_similarity: float = 0.5
+
+
+_NOUN = {
+    "URL": "a URL",
+    "e-mail": "an e-mail address",
+    "number": "a number",
+    "code": "a code token",
+    "acronym": "an acronym",
+    "name": "a name",
+}
+
+
+def _similarity(a: str, b: str) -> float:
+    return Indel.normalized_similarity(a.casefold(), b.casefold())
+
+
+def _known_confusion(original: str, replacement: str) -> bool:
+    """Whether the pair is a known homophone or real-word confusion (their/there, eight/ate)."""
+    try:
+        from spelltune.data.lexicon.homophones import HOMOPHONE_SETS
+    except ImportError:
+        return False
+    a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
+    return any(a in group and b in group for group in HOMOPHONE_SETS)
+
+
+def _protected_in(text: str, first_is_sentence_start: bool) -> list[tuple[str, str]]:
+    found = []
+    sentence_start = first_is_sentence_start
+    for token in tokenize(text):
+        kind = protected_kind(token.text, sentence_start)
+        if kind:
+            found.append((kind, strip_edge_punctuation(token.text)))
+        sentence_start = ends_sentence(token.text)
+    return found
+
+
+def _starts_sentence(source: str, position: int) -> bool:
+    before = source[:position].split()
+    return not before or ends_sentence(before[-1])
+
+
+def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | None:
+    """Why this single edit must be reverted, or None if it is a safe correction."""
+    original_words = edit.original.split()
+    replacement_words = edit.replacement.split()
+    if not replacement_words:
+        position = edit.start
+        next_words = source[edit.end :].split()
+        previous_words = source[:position].split()
+        neighbours = {w.lower() for w in next_words[:1] + previous_words[-1:]}
+        if all(word.lower() in neighbours for word in original_words):
+            return None  # a repeated word removed ("the the" -> "the")
+        return "drops a word"
+    if not original_words:
+        return "adds a word"
+    kept_protected = {text for _, text in _protected_in(edit.replacement, False)}
+    kept_protected |= {strip_edge_punctuation(word) for word in replacement_words}
+    for kind, text in _protected_in(edit.original, _starts_sentence(source, edit.start)):
+        if text not in kept_protected:
+            return f"changes {_NOUN[kind]}"
+    source_protected = {text for _, text in _protected_in(source, True)}
+    for kind, text in _protected_in(edit.replacement, _starts_sentence(source, edit.start)):
+        if kind != "name" and text not in source_protected:
+            return f"adds {_NOUN[kind]}"
+    squeezed_original = "".join(original_words)
+    squeezed_replacement = "".join(replacement_words)
+    if _similarity(squeezed_original, squeezed_replacement) < config.min_edit_similarity and not (
+        _known_confusion(edit.original, edit.replacement)
+    ):
+        return "replaces a word with a different one"
+    return None
+
+
+def refuse_piece_reason(source: str, proposed: str, config: GuardConfig) -> str | None:
+    """Why the whole proposed output must be refused, or None if its edits can be judged one by one."""
+    if not proposed.strip():
+        return "the model returned nothing"
+    if "\n" in proposed.strip():
+        return "the model returned several lines"
+    source_words, proposed_words = len(source.split()), len(proposed.split())
+    allowed = max(config.min_word_delta, math.ceil(config.word_delta_rate * source_words))
+    if abs(proposed_words - source_words) > allowed:
+        return f"changes the word count from {source_words} to {proposed_words}"
+    if source_words >= 4 and _similarity(source, proposed) < config.min_piece_similarity:
+        return "rewrites the text instead of correcting it"
+    return None
+
+
+def guard_correction(source: str, proposed: str, config: GuardConfig | None = None) -> Correction:
+    """The safe part of `proposed` as a Correction of `source`; whatever is refused keeps the original."""
+    config = config or GuardConfig()
+    piece_reason = refuse_piece_reason(source, proposed, config)
+    if piece_reason:
+        rejected = [] if proposed.strip() == source.strip() else [Rejection(source, proposed, piece_reason)]
+        return Correction(input=source, output=source, rejected=rejected)
+    accepted: list[Edit] = []
+    rejected: list[Rejection] = []
+    for edit in compute_edits(source, proposed):
+        reason = refuse_edit_reason(source, edit, config)
+        if reason:
+            rejected.append(Rejection(edit.original, edit.replacement, reason))
+        else:
+            accepted.append(edit)
+    return Correction(input=source, output=apply_edits(source, accepted), edits=accepted, rejected=rejected)

@@ -1,0 +1,52 @@
+"""Tokens a corrector must never change: URLs, e-mails, numbers, times, code, names, acronyms."""
+
+from __future__ import annotations
+
+import re
+
+_EDGE_PUNCTUATION = "\"'“”‘’([{<.,;:!?)]}>…"
+
+_URL = re.compile(r"^(https?://|ftp://|www\.)\S+$|^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|edu|gov|co|uk|de|ai|app|info)(/\S*)?$", re.I)
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+_DIGIT = re.compile(r"\d")
+_CODE = re.compile(
+    r"[_`{}\[\]=<>\\|$#@]|::|->|\(\)|^[./~]\S*/|"  # code punctuation, paths
+    r"[a-z][A-Z]|"  # camelCase
+    r"^\w+\.\w+\(|^[A-Za-z_]\w*\.[A-Za-z_]\w*$"  # calls, dotted names and file names
+)
+# Words that are capitalised mid-sentence without being names.
+_ALWAYS_CAPITALISED = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
+
+
+def strip_edge_punctuation(token: str) -> str:
+    """The token without the quotes, brackets and sentence punctuation around it."""
+    return token.strip(_EDGE_PUNCTUATION)
+
+
+def protected_kind(token: str, sentence_start: bool) -> str | None:
+    """Why `token` must not be changed (`URL`, `e-mail`, `number`, `code`, `name`, `acronym`), or None.
+
+    `sentence_start` says the token begins a sentence, where a capital letter does not mark a name.
+    """
+    core = strip_edge_punctuation(token)
+    if not core:
+        return None
+    if _EMAIL.match(core):
+        return "e-mail"
+    if _URL.match(core):
+        return "URL"
+    if _DIGIT.search(core):
+        return "number"
+    if _CODE.search(core):
+        return "code"
+    letters = [char for char in core if char.isalpha()]
+    if len(letters) >= 2 and all(char.isupper() for char in letters):
+        return "acronym"
+    if core[0].isupper() and not sentence_start and core not in _ALWAYS_CAPITALISED:
+        return "name"
+    return None
+
+
+def ends_sentence(token: str) -> bool:
+    """Whether the next token starts a new sentence (this one ends with . ! ? or a colon)."""
+    return token.rstrip("\"'”’)]}").endswith((".", "!", "?", ":"))

@@ -1,0 +1,36 @@
+"""CLI wrapper for `spelltune models`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def models_command() -> None:
+    """List the named model presets: parameters, download size, license, and where they come from."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from spelltune.models.loading import resolve_model_spec
+    from spelltune.models.presets import DEFAULT_MODEL_SPEC, PRESETS
+    from spelltune.errors import ModelSpecError
+
+    table = Table(title="spelltune model presets")
+    for column in ("name", "parameters", "size", "license", "source", "status"):
+        table.add_column(column)
+    for preset in PRESETS.values():
+        if preset.gguf_package:
+            try:
+                resolve_model_spec(preset.name)
+                status = "installed"
+            except ModelSpecError:
+                status = f"run: {preset.install_hint}"
+        else:
+            status = "downloads on first use"
+        name = preset.name + (" (default)" if preset.name == DEFAULT_MODEL_SPEC else "")
+        table.add_row(name, preset.parameters, preset.download_size, preset.license, preset.source, status)
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Mount `spelltune models` on the main CLI."""
+    app.command("models")(models_command)

@@ -1,0 +1,91 @@
+"""CLI wrapper for `spelltune fix`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from spelltune.models.presets import DEFAULT_MODEL_SPEC
+
+
+def fix_command(
+    text: Annotated[Optional[list[str]], typer.Argument(help="Text to correct; omit to read --file or stdin.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read lines from this file ('-' for stdin).")] = None,
+    model: Annotated[str, typer.Option(help="Model spec: a preset, run directory, model directory, .gguf file or hub id; or a classic corrector.")] = DEFAULT_MODEL_SPEC,
+    diff: Annotated[bool, typer.Option("--diff", help="Show each change inline instead of the corrected text.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object per line: input, output, edits with spans, refused proposals.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Pieces generated together; larger is faster per line.")] = 16,
+    device: Annotated[Optional[str], typer.Option(help="cpu, cuda, cuda:1, mps; default: the best available.")] = None,
+    dtype: Annotated[str, typer.Option(help="auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16.")] = "auto",
+    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Color the diff (default: on a terminal).")] = None,
+) -> None:
+    """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
+    from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
+
+    if diff and json_output:
+        from spelltune.errors import InputError
+
+        raise InputError("choose one of --diff and --json")
+    lines = open_input(list(text or []), file, sys.stdin.buffer)
+    fmt = "json" if json_output else "diff" if diff else "text"
+    use_color = default_color() if color is None else color
+    progress = _Progress()
+
+    def get_corrector():
+        _quiet_transformers()
+        progress.status(f"loading model {model}…")
+        corrector = cached_corrector(model, batch_size, device, dtype)
+        progress.status("")
+        return corrector
+
+    def write(line: str) -> None:
+        sys.stdout.buffer.write(line.encode("utf-8", errors="surrogateescape"))
+        sys.stdout.buffer.flush()
+
+    summary = fix_stream(lines, write, get_corrector, fmt=fmt, color=use_color, on_progress=progress.advance)
+    progress.close()
+    for number in summary.not_utf8_lines[:5]:
+        print(f"warning: line {number} is not valid UTF-8; passed through unchanged", file=sys.stderr)
+    if len(summary.not_utf8_lines) > 5:
+        print(f"warning: {len(summary.not_utf8_lines)} lines were not valid UTF-8", file=sys.stderr)
+
+
+class _Progress:
+    """A progress bar and status line on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.bar = None
+
+    def status(self, message: str) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K" + message)
+            sys.stderr.flush()
+
+    def advance(self, count: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="piece", desc="correcting", file=sys.stderr, leave=False)
+        self.bar.update(count)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+def register(app: typer.Typer) -> None:
+    """Mount `spelltune fix` on the main CLI."""
+    app.command("fix")(fix_command)

@@ -1,0 +1,205 @@
+"""`spelltune fix`: correct text line by line, one output line per input line, in order.
+
+Other tools rely on the line contract: every input line gives exactly one output line, empty lines
+stay empty, and a line that can't be corrected (not UTF-8, nothing to fix) comes back byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from spelltune.correct.corrector import Correction, Corrector
+from spelltune.errors import InputError
+from spelltune.models.presets import DEFAULT_MODEL_SPEC
+from spelltune.serve.diff import render_diff
+
+OutputFormat = Literal["text", "diff", "json"]
+
+# Lines corrected per round: bounds memory on big files and lets output stream out.
+CHUNK_LINES = 256
+_NOT_UTF8_NOTE = "not valid UTF-8: passed through unchanged"
+
+
+@dataclass
+class InputLine:
+    """One input line: its text (undecodable bytes kept as surrogates) and its original line ending."""
+
+    text: str
+    ending: str
+
+    @property
+    def is_valid_utf8(self) -> bool:
+        """False when the line held bytes that are not UTF-8 (kept as lone surrogates)."""
+        return not any("\udc80" <= char <= "\udcff" for char in self.text)
+
+
+@dataclass
+class FixSummary:
+    """What a fix run did, for the closing line on stderr."""
+
+    lines: int = 0
+    edits: int = 0
+    refused: int = 0
+    not_utf8_lines: list[int] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[InputLine]:
+    """Lines of `text` with their endings (\\n, \\r\\n or none on the last line).
+
+    Only \\n ends a line, as for `wc -l` and the tools downstream: other Unicode separators stay
+    inside the line, so the output has exactly as many lines as the input.
+    """
+    parts = text.split("\n")
+    lines = []
+    for part in parts[:-1]:
+        if part.endswith("\r"):
+            lines.append(InputLine(part[:-1], "\r\n"))
+        else:
+            lines.append(InputLine(part, "\n"))
+    if parts[-1]:
+        lines.append(InputLine(parts[-1], ""))
+    return lines
+
+
+def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
+    """Lines of a byte stream, decoded as UTF-8 with undecodable bytes preserved for pass-through."""
+    first = True
+    for raw in stream:
+        text = raw.decode("utf-8", errors="surrogateescape")
+        if first and text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark is not part of the text
+        first = False
+        for line in split_lines(text) or [InputLine("", "")]:
+            yield line
+
+
+@lru_cache(maxsize=4)
+def cached_corrector(spec: str, batch_size: int = 16, device: str | None = None, dtype: str = "auto") -> Corrector:
+    """A corrector loaded once per process and reused (models take seconds to load)."""
+    from spelltune.correct.load import load_corrector
+
+    return load_corrector(spec, batch_size=batch_size, device=device, dtype=dtype)
+
+
+def correct_input_lines(
+    lines: list[InputLine],
+    get_corrector: Callable[[], Corrector],
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Correction]:
+    """Corrections for `lines`; lines that are blank or not UTF-8 pass through without the model."""
+    corrections: list[Correction | None] = [None] * len(lines)
+    to_correct: list[int] = []
+    for index, line in enumerate(lines):
+        if not line.is_valid_utf8:
+            shown = line.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            corrections[index] = Correction(input=shown, output=shown, note=_NOT_UTF8_NOTE)
+        elif not line.text.strip():
+            corrections[index] = Correction(input=line.text, output=line.text)
+        else:
+            to_correct.append(index)
+    if to_correct:
+        corrector = get_corrector()
+        texts = [lines[index].text for index in to_correct]
+        kwargs = {"on_progress": on_progress} if on_progress and hasattr(corrector, "generate") else {}
+        for index, correction in zip(to_correct, corrector.correct_lines(texts, **kwargs)):
+            corrections[index] = correction
+    return [correction for correction in corrections if correction is not None]
+
+
+def format_correction(correction: Correction, line: InputLine, fmt: OutputFormat, color: bool, number: int) -> str:
+    """The output line for one correction, in the requested format, with the input's line ending."""
+    if correction.note == _NOT_UTF8_NOTE and fmt != "json":
+        return line.text + line.ending
+    if fmt == "json":
+        return json.dumps({"line": number, **correction.to_json_dict()}, ensure_ascii=False) + "\n"
+    if fmt == "diff":
+        return render_diff(correction, color=color) + line.ending
+    return correction.output + line.ending
+
+
+def fix_stream(
+    lines: Iterable[InputLine],
+    write: Callable[[str], None],
+    get_corrector: Callable[[], Corrector],
+    fmt: OutputFormat = "text",
+    color: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> FixSummary:
+    """Correct `lines` chunk by chunk, writing each output line through `write` as soon as it is ready."""
+    summary = FixSummary()
+    chunk: list[InputLine] = []
+
+    def flush() -> None:
+        for line, correction in zip(chunk, correct_input_lines(chunk, get_corrector, on_progress)):
+            summary.lines += 1
+            summary.edits += len(correction.edits)
+            summary.refused += len(correction.rejected)
+            if correction.note == _NOT_UTF8_NOTE:
+                summary.not_utf8_lines.append(summary.lines)
+            write(format_correction(correction, line, fmt, color, summary.lines))
+        chunk.clear()
+
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= CHUNK_LINES:
+            flush()
+    if chunk:
+        flush()
+    return summary
+
+
+def fix_lines(lines: list[str], model: str = DEFAULT_MODEL_SPEC, batch_size: int = 16) -> list[Correction]:
+    """Python API: one Correction per line (each line corrected independently)."""
+    inputs = [InputLine(line, "") for line in lines]
+    return correct_input_lines(inputs, lambda: cached_corrector(model, batch_size))
+
+
+def fix_text(text: str, model: str = DEFAULT_MODEL_SPEC, batch_size: int = 16) -> str:
+    """Python API: the corrected text, with every line ending and blank line kept as it was."""
+    lines = split_lines(text)
+    corrections = correct_input_lines(lines, lambda: cached_corrector(model, batch_size))
+    return "".join(c.output + line.ending for c, line in zip(corrections, lines))
+
+
+def open_input(text_args: list[str], file: Path | None, stdin: BinaryIO) -> Iterable[InputLine]:
+    """The lines to correct from arguments, a file, or stdin; InputError if none or several are given."""
+    if text_args and file is not None:
+        raise InputError("give the text as arguments or with --file, not both")
+    if text_args:
+        return split_lines(" ".join(text_args)) or [InputLine("", "")]
+    if file is not None:
+        if str(file) == "-":
+            return read_input_lines(stdin)
+        if not file.exists():
+            raise InputError(f"cannot read {file}: no such file")
+        if file.is_dir():
+            raise InputError(f"cannot read {file}: it is a directory; give a text file")
+        try:
+            handle = file.open("rb")
+        except OSError as error:
+            raise InputError(f"cannot read {file}: {error.strerror}") from None
+        return read_input_lines(handle)
+    if _is_terminal(stdin):
+        raise InputError("no text given: pass TEXT, --file PATH, or pipe text on stdin")
+    return read_input_lines(stdin)
+
+
+def _is_terminal(stream: BinaryIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def default_color(stream=None) -> bool:
+    """Color diffs only on a terminal, and never when NO_COLOR is set."""
+    import os
+
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and _is_terminal(stream)
