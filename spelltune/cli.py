@@ -74,12 +74,20 @@ def main() -> None:
 
 
 def _click_exceptions() -> tuple[type[BaseException], ...]:
+    # typer >= 0.25 vendors click as typer._click; older ones use click itself.
     import click
 
-    return (click.ClickException,)
+    found: list[type[BaseException]] = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+
+        found.append(VendoredClickException)
+    except ImportError:
+        pass
+    return tuple(found)
 
 
 def _click_abort() -> tuple[type[BaseException], ...]:
     import click
 
-    return (click.exceptions.Abort,)
+    return (click.exceptions.Abort, typer.Abort)

@@ -170,11 +170,15 @@ def run_cli(monkeypatch):
     return run
 
 
-def run_cli_subprocess(args: list[str], stdin: bytes = b"", env: dict | None = None):
+@pytest.fixture
+def run_cli_process():
     """Run the real `python -m spelltune` process: exit codes, stdin bytes and stderr as a user sees them."""
     import subprocess
 
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "spelltune", *args], input=stdin, capture_output=True, env=full_env, timeout=600
-    )
+    def run(args: list[str], stdin: bytes = b"", env: dict | None = None) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "spelltune", *args], input=stdin, capture_output=True, env=full_env, timeout=900
+        )
+
+    return run

@@ -16,7 +16,7 @@ def models_command() -> None:
 
     table = Table(title="spelltune model presets")
     for column in ("name", "parameters", "size", "license", "source", "status"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "name", overflow="fold")
     for preset in PRESETS.values():
         if preset.gguf_package:
             try:
@@ -28,7 +28,10 @@ def models_command() -> None:
             status = "downloads on first use"
         name = preset.name + (" (default)" if preset.name == DEFAULT_MODEL_SPEC else "")
         table.add_row(name, preset.parameters, preset.download_size, preset.license, preset.source, status)
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        console.width = 160  # piped output: don't squeeze the table into 80 columns
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

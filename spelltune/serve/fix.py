@@ -172,7 +172,7 @@ def open_input(text_args: list[str], file: Path | None, stdin: BinaryIO) -> Iter
     if text_args and file is not None:
         raise InputError("give the text as arguments or with --file, not both")
     if text_args:
-        return split_lines(" ".join(text_args)) or [InputLine("", "")]
+        return split_lines(" ".join(text_args) + "\n")
     if file is not None:
         if str(file) == "-":
             return read_input_lines(stdin)

