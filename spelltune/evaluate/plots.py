@@ -55,10 +55,13 @@ def plot_accuracy_by_category(reports_by_suite: dict[str, list[EvalReport]], pat
 
 
 def plot_accuracy_vs(reports_by_suite: dict[str, list[EvalReport]], path: Path, *, x: str) -> Path:
-    """Scatter of overall exact match against `x` = "size" (parameters) or "speed" (sentences/s)."""
+    """Scatter of overall exact match against `x` = "size" (parameters) or "speed" (sentences/s):
+    one colour per model, one marker per suite."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(7, 4.5))
     markers = "osD^vP*X"
+    models = list(dict.fromkeys(report.model for reports in reports_by_suite.values() for report in reports))
+    colors = {model: f"C{index % 10}" for index, model in enumerate(models)}
     for suite_index, (suite, reports) in enumerate(reports_by_suite.items()):
         for report in reports:
             if x == "size":
@@ -67,7 +70,7 @@ def plot_accuracy_vs(reports_by_suite: dict[str, list[EvalReport]], path: Path, 
             else:
                 value = report.timing.get("sentences_per_second") or 0
             accuracy = 100 * report.overall["exact_match"]
-            axis.scatter(value, accuracy, marker=markers[suite_index % len(markers)], s=50)
+            axis.scatter(value, accuracy, marker=markers[suite_index % len(markers)], s=50, color=colors[report.model])
             axis.annotate(f"{report.model} ({suite})", (value, accuracy), fontsize=7,
                           xytext=(4, 4), textcoords="offset points")
     axis.set_xscale("log")
