@@ -44,8 +44,12 @@ def main() -> None:
     import os
 
     import torch
+    from transformers.utils import logging
 
     from spelltune.correct.lm import LMCorrector
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
     from spelltune.models import DEFAULT_MODEL_SPEC, load_model
 
     spec = args.model or DEFAULT_MODEL_SPEC
