@@ -5,6 +5,8 @@ Stage commands live beside their stage (`spelltune/<stage>/cli.py`) and are moun
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import sys
 
@@ -29,13 +31,12 @@ def _mount_stage_commands() -> None:
 
     register_models(app)
     for stage in ("data", "train", "evaluate", "export", "spelling"):
-        try:
-            module = __import__(f"spelltune.{stage}.cli", fromlist=["register"])
-        except ModuleNotFoundError as error:
-            if error.name == f"spelltune.{stage}.cli":
-                continue
-            raise
-        module.register(app)
+        # A stage that is not built yet (or not installed) simply has no commands.
+        if importlib.util.find_spec(f"spelltune.{stage}") is None:
+            continue
+        if importlib.util.find_spec(f"spelltune.{stage}.cli") is None:
+            continue
+        importlib.import_module(f"spelltune.{stage}.cli").register(app)
 
 
 _mount_stage_commands()

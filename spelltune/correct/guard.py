@@ -28,6 +28,8 @@ class GuardConfig:
     min_piece_similarity: float = 0.6
     # Character similarity below which a single replaced word counts as a different word.
     min_edit_similarity: float = 0.5
+    # Similarity, spaces removed, that a split or merge must keep ("alot" -> "a lot" is 1.0).
+    min_split_merge_similarity: float = 0.8
 
 
 _NOUN = {
@@ -95,6 +97,15 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
             return f"adds {_NOUN[kind]}"
     squeezed_original = "".join(original_words)
     squeezed_replacement = "".join(replacement_words)
+    if len(original_words) != len(replacement_words):
+        # Only a split or merge may change the count: one word more or less, same letters.
+        if len(replacement_words) < len(original_words) - 1:
+            return "drops a word"
+        if len(replacement_words) > len(original_words) + 1:
+            return "adds a word"
+        if _similarity(squeezed_original, squeezed_replacement) < config.min_split_merge_similarity:
+            return "rewrites several words"
+        return None
     if _similarity(squeezed_original, squeezed_replacement) < config.min_edit_similarity and not (
         _known_confusion(edit.original, edit.replacement)
     ):

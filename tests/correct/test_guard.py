@@ -27,6 +27,10 @@ def test_plain_corrections_pass():
         ("We went home.", "We quickly went home.", "adds a word"),
         ("The house is red.", "The building is red.", "replaces a word with a different one"),
         ("I have two cats.", "I have 2 cats.", "adds a number"),
+        ("It is at https://x.org/a.html for reference.", "It is at https://x.org/a.html.", "drops a word"),
+        ("He paid the bill.", "The bill.", "drops a word"),
+        ("Run it now.", "Run the program now.", "rewrites several words"),
+        ("I went in to town.", "I went onto town.", "rewrites several words"),
     ],
 )
 def test_unsafe_edits_are_reverted_with_a_reason(source, proposed, reason):
@@ -54,6 +58,17 @@ def test_whole_piece_refused_when_word_count_or_meaning_moves_too_far():
     ]
     assert reasons("some text", "") == ["the model returned nothing"]
     assert reasons("some text", "some\ntext") == ["the model returned several lines"]
+
+
+def test_splits_and_merges_pass():
+    correction = guard_correction("i want alot of some thing infront", "i want a lot of something in front")
+    assert correction.output == "i want a lot of something in front"
+
+
+def test_rewritten_opening_is_refused_while_the_url_is_kept():
+    source = "Download it from www.example.org/setup.exe and run it."
+    proposed = "The code is available for download from www.example.org/setup.exe."
+    assert guard_correction(source, proposed).output == source
 
 
 def test_repeated_word_may_be_removed():
