@@ -30,6 +30,8 @@ class GuardConfig:
     min_edit_similarity: float = 0.5
     # Similarity, spaces removed, that a split or merge must keep ("alot" -> "a lot" is 1.0).
     min_split_merge_similarity: float = 0.8
+    # Keep all-lowercase text lowercase (learners' and chat style): "i" is not changed to "I".
+    keep_lowercase_style: bool = True
 
 
 _NOUN = {
@@ -137,7 +139,12 @@ def guard_correction(source: str, proposed: str, config: GuardConfig | None = No
         return Correction(input=source, output=source, rejected=rejected)
     accepted: list[Edit] = []
     rejected: list[Rejection] = []
-    for edit in compute_edits(source, proposed):
+    edits = compute_edits(source, proposed)
+    if config.keep_lowercase_style and not any(char.isupper() for char in source):
+        # Case is style, not spelling: text written all in lowercase stays lowercase.
+        edits = [Edit(e.start, e.end, e.original, e.replacement.lower()) for e in edits]
+        edits = [e for e in edits if e.replacement != e.original]
+    for edit in edits:
         reason = refuse_edit_reason(source, edit, config)
         if reason:
             rejected.append(Rejection(edit.original, edit.replacement, reason))

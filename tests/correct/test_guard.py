@@ -102,3 +102,11 @@ def test_word_count_bound_is_configurable():
 )
 def test_protected_token_kinds(token, start, kind):
     assert protected_kind(token, start) == kind
+
+
+def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
+    correction = guard_correction("i think teh cat is hungry", "I think the cat is hungry")
+    assert correction.output == "i think the cat is hungry"
+    assert [(e.original, e.replacement) for e in correction.edits] == [("teh", "the")]
+    mixed = guard_correction("Yes i think so", "Yes I think so", GuardConfig())
+    assert mixed.output == "Yes I think so"
