@@ -48,6 +48,18 @@ def _similarity(a: str, b: str) -> float:
     return Indel.normalized_similarity(a.casefold(), b.casefold())
 
 
+_PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
+
+
+def _letters(text: str) -> str:
+    # Apostrophes count as letters: "dont" -> "don't" is a spelling fix.
+    return "".join(char for char in text if char.isalnum() or char in "'’")
+
+
+def _punctuation(text: str) -> str:
+    return "".join(char for char in text if not (char.isalnum() or char in "'’" or char.isspace()))
+
+
 def _known_confusion(original: str, replacement: str) -> bool:
     """Whether the pair is a known homophone or real-word confusion (their/there, eight/ate)."""
     try:
@@ -97,6 +109,17 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
     for kind, text in _protected_in(edit.replacement, _starts_sentence(source, edit.start)):
         if kind != "name" and text not in source_protected:
             return f"adds {_NOUN[kind]}"
+    if _letters(edit.original).casefold() == _letters(edit.replacement).casefold() and (
+        _punctuation(edit.original) != _punctuation(edit.replacement)
+    ):
+        return "changes punctuation"
+    if (
+        edit.original != edit.replacement
+        and edit.original.casefold() == edit.replacement.casefold()
+        and not _starts_sentence(source, edit.start)
+        and strip_edge_punctuation(edit.replacement) not in _PRONOUN_I
+    ):
+        return "changes capitalisation mid-sentence"
     squeezed_original = "".join(original_words)
     squeezed_replacement = "".join(replacement_words)
     if len(original_words) != len(replacement_words):

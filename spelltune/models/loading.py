@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -210,6 +211,23 @@ def _attach_adapter(model: Any, adapter_dir: str) -> Any:
     return PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
 
 
+@contextmanager
+def _progress_only_on_terminals():
+    """transformers shows a GGUF conversion bar even in pipes and logs; show it on terminals only."""
+    from functools import partial
+
+    from tqdm.auto import tqdm
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+
+    original = getattr(gguf_utils, "tqdm", None)
+    gguf_utils.tqdm = partial(tqdm, disable=None)  # None: disabled when the stream is not a terminal
+    try:
+        yield
+    finally:
+        if original is not None:
+            gguf_utils.tqdm = original
+
+
 def dequantized_gguf_dir(gguf_path: Path) -> Path:
     """A safetensors copy of a GGUF model in the user cache, made on first use (~13 s for 135M)."""
     stat = gguf_path.stat()
@@ -221,7 +239,8 @@ def dequantized_gguf_dir(gguf_path: Path) -> Path:
 
     try:
         tokenizer = _load_tokenizer(str(gguf_path.parent), gguf_file=gguf_path.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
+        with _progress_only_on_terminals():
+            model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
     except (OSError, ValueError, KeyError) as error:
         raise ModelSpecError(f"cannot read GGUF file {gguf_path}: {str(error).strip()[:300]}") from None
     # save_pretrained refuses a quantizer-tagged model; the weights are already dequantized floats.

@@ -31,6 +31,8 @@ def test_plain_corrections_pass():
         ("He paid the bill.", "The bill.", "drops a word"),
         ("Run it now.", "Run the program now.", "rewrites several words"),
         ("I went in to town.", "I went onto town.", "rewrites several words"),
+        ("We left at ten, so we ate.", "We left at ten, So we ate.", "changes capitalisation mid-sentence"),
+        ("We left at ten, so we ate.", "We left at ten. so we ate.", "changes punctuation"),
     ],
 )
 def test_unsafe_edits_are_reverted_with_a_reason(source, proposed, reason):
@@ -108,5 +110,6 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
     correction = guard_correction("i think teh cat is hungry", "I think the cat is hungry")
     assert correction.output == "i think the cat is hungry"
     assert [(e.original, e.replacement) for e in correction.edits] == [("teh", "the")]
+    assert guard_correction("i think dont", "i think don't").output == "i think don't"
     mixed = guard_correction("Yes i think so", "Yes I think so", GuardConfig())
     assert mixed.output == "Yes I think so"
