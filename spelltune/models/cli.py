@@ -18,12 +18,12 @@ def models_command() -> None:
     for column in ("name", "parameters", "size", "license", "source", "status"):
         table.add_column(column, no_wrap=column == "name", overflow="fold")
     for preset in PRESETS.values():
-        if preset.gguf_package:
+        if preset.gguf_package or preset.packaged_adapter:
             try:
                 resolve_model_spec(preset.name)
                 status = "installed"
             except ModelSpecError:
-                status = f"run: {preset.install_hint}"
+                status = f"run: {preset.install_hint}" if preset.install_hint else "not shipped yet"
         else:
             status = "downloads on first use"
         name = preset.name + (" (default)" if preset.name == DEFAULT_MODEL_SPEC else "")

@@ -73,6 +73,13 @@ def resolve_model_spec(spec: str) -> ResolvedSpec:
         raise ModelSpecError("empty model spec: give a preset name (see `spelltune models`), a path or a hub id")
     if spec in PRESETS:
         preset = PRESETS[spec]
+        if preset.adapter_dir is not None:
+            if not (preset.adapter_dir / "adapter_config.json").is_file():
+                raise ModelSpecError(
+                    f"model '{spec}' is not part of this installation (no {preset.adapter_dir}/adapter_config.json); "
+                    f"use --model {preset.base}"
+                )
+            return ResolvedSpec(spec, "adapter_dir", str(preset.adapter_dir), base_spec=preset.base)
         if preset.gguf_package:
             path = _preset_gguf_path(spec)
             return ResolvedSpec(spec, "gguf", str(path.parent), gguf_file=path.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,25 @@ class ModelPreset:
     gguf_package: str | None = None
     gguf_file: str | None = None
     install_hint: str | None = None
+    # A LoRA adapter shipped inside spelltune (folder under spelltune/models/), on top of `base`.
+    packaged_adapter: str | None = None
+    base: str | None = None
 
     @property
     def source(self) -> str:
         """Where the weights come from, as a person would write it."""
+        if self.packaged_adapter:
+            return f"LoRA adapter in spelltune on {self.base}"
         if self.gguf_package:
             return f"pip package {self.gguf_package.replace('_', '-')} ({self.gguf_file})"
         return f"hub {self.hub_id}"
+
+    @property
+    def adapter_dir(self) -> Path | None:
+        """The shipped adapter's folder, or None for presets that are not packaged adapters."""
+        if not self.packaged_adapter:
+            return None
+        return Path(__file__).resolve().parent / self.packaged_adapter
 
 
 EMBEDDED_DEFAULT = "smollm2-135m"
@@ -36,6 +49,15 @@ EMBEDDED_DEFAULT = "smollm2-135m"
 PRESETS: dict[str, ModelPreset] = {
     preset.name: preset
     for preset in [
+        ModelPreset(
+            name="default",
+            parameters="134.5M + LoRA",
+            download_size="none (ships with spelltune)",
+            license="Apache-2.0",
+            description="SmolLM2-135M-Instruct fine-tuned by spelltune for spelling correction",
+            packaged_adapter="default",
+            base=EMBEDDED_DEFAULT,
+        ),
         ModelPreset(
             name="smollm2-135m",
             parameters="134.5M",
@@ -89,5 +111,14 @@ PRESETS: dict[str, ModelPreset] = {
     ]
 }
 
+
+
+def _default_model_spec() -> str:
+    adapter = PRESETS["default"].adapter_dir
+    if adapter is not None and (adapter / "adapter_config.json").is_file():
+        return "default"
+    return EMBEDDED_DEFAULT
+
+
 # What `spelltune fix` and the Python API use when no model is named: the best shipped model.
-DEFAULT_MODEL_SPEC = EMBEDDED_DEFAULT
+DEFAULT_MODEL_SPEC = _default_model_spec()
