@@ -1,0 +1,112 @@
+"""The markdown report: base vs fine-tuned accuracy with bootstrap CIs, paired differences, errors, lengths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from spelltune.errors import InputError
+from spelltune.spelling.metrics import paired_difference_ci
+from spelltune.spelling.plots import KIND_TITLES, plot_dashboard
+
+
+def read_evaluation(eval_dir: Path) -> dict[str, Any]:
+    """An eval folder's summary and predictions, labelled with the folder name."""
+    summary_path, predictions_path = eval_dir / "summary.json", eval_dir / "predictions.jsonl"
+    if not summary_path.is_file() or not predictions_path.is_file():
+        raise InputError(f"{eval_dir} is not an eval folder: run `spelltune spelling eval --out {eval_dir}` first")
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        predictions = [json.loads(line) for line in predictions_path.read_text(encoding="utf-8").splitlines() if line]
+    except ValueError as error:
+        raise InputError(f"{eval_dir}: unreadable eval files ({error})") from None
+    return {"label": eval_dir.name, "summary": summary, "predictions": predictions}
+
+
+def _ci(interval: dict[str, Any], percent: bool = True) -> str:
+    if percent:
+        return f"{interval['value']:.1%} [{interval['low']:.1%}, {interval['high']:.1%}]"
+    return f"{interval['value']:.3f} [{interval['low']:.3f}, {interval['high']:.3f}]"
+
+
+def _signed(interval: dict[str, Any]) -> str:
+    return f"{interval['value']:+.1%} [{interval['low']:+.1%}, {interval['high']:+.1%}]"
+
+
+def paired_differences(base: dict[str, Any], other: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    """Accuracy of `other` minus `base` on the questions both answered, with a paired bootstrap CI."""
+    first = {p["id"]: float(p["correct"]) for p in base["predictions"] if p["kind"] == kind}
+    second = {p["id"]: float(p["correct"]) for p in other["predictions"] if p["kind"] == kind}
+    shared = sorted(set(first) & set(second))
+    if not shared:
+        return None
+    return paired_difference_ci([first[i] for i in shared], [second[i] for i in shared]).to_dict()
+
+
+def render_report(evals: list[dict[str, Any]], dashboard_name: str) -> str:
+    """The report text; the first evaluation is the baseline the others are compared with."""
+    kinds = [k for k in KIND_TITLES if k in evals[0]["summary"]["accuracy"]]
+    lines = ["# Spelling study: letter counts and positions on words never seen spelled", "",
+             "Accuracy with 95% percentile bootstrap intervals (2,000 resamples, seed 0). "
+             "Differences are paired: the same questions resampled for both models.", "",
+             "| eval | model | prompt | " + " | ".join(f"{KIND_TITLES[k]} (n)" for k in kinds)
+             + " | spelling char. acc. | norm. Levenshtein | answer perplexity |",
+             "|---|---|---|" + "---|" * len(kinds) + "---|---|---|"]
+    for evaluation in evals:
+        summary = evaluation["summary"]
+        cells = [f"{_ci(summary['accuracy'][k])} ({summary['accuracy'][k]['n']})" for k in kinds]
+        spelling = summary.get("spelling")
+        spell_cells = ([_ci(spelling["character_accuracy"]), _ci(spelling["normalized_levenshtein"], percent=False)]
+                       if spelling else ["—", "—"])
+        lines.append(f"| {evaluation['label']} | `{summary['model']}` | {summary['settings']['method']} | "
+                     + " | ".join(cells) + " | " + " | ".join(spell_cells)
+                     + f" | {summary.get('answer_perplexity', float('nan')):.2f} |")
+    majority = evals[0]["summary"].get("majority_baseline", {})
+    lines += ["", "Always giving the commonest answer would score: "
+              + "; ".join(f"{KIND_TITLES[k]} {majority[k]['accuracy']:.1%} (\"{majority[k]['answer']}\")"
+                          for k in kinds if k in majority) + "."]
+    if len(evals) > 1:
+        lines += ["", f"## Difference from `{evals[0]['label']}`", "",
+                  "| eval | " + " | ".join(KIND_TITLES[k] for k in kinds) + " |", "|---|" + "---|" * len(kinds)]
+        for evaluation in evals[1:]:
+            cells = []
+            for kind in kinds:
+                difference = paired_differences(evals[0], evaluation, kind)
+                cells.append(_signed(difference) + f" (n={difference['n']})" if difference else "no shared questions")
+            lines.append(f"| {evaluation['label']} | " + " | ".join(cells) + " |")
+        lines += ["", "An interval that includes 0 is no evidence of transfer at this sample size."]
+    lines += ["", "## Accuracy by word length", ""]
+    for kind in kinds:
+        bins = sorted(evals[0]["summary"]["by_length"].get(kind, {}), key=lambda lab: int(lab.split("-")[0]))
+        lines += [f"**{KIND_TITLES[kind]}**", "", "| eval | " + " | ".join(bins) + " |", "|---|" + "---|" * len(bins)]
+        for evaluation in evals:
+            by_bin = evaluation["summary"]["by_length"].get(kind, {})
+            lines.append(f"| {evaluation['label']} | "
+                         + " | ".join(f"{by_bin[b]['value']:.0%} (n={by_bin[b]['n']})" if b in by_bin else "—"
+                                      for b in bins) + " |")
+        lines.append("")
+    lines += ["## Errors by kind", ""]
+    for kind in kinds:
+        error_kinds = sorted({e for ev in evals for e in ev["summary"]["error_kinds"].get(kind, {})})
+        lines += [f"**{KIND_TITLES[kind]}**", "", "| eval | " + " | ".join(error_kinds) + " |",
+                  "|---|" + "---|" * len(error_kinds)]
+        for evaluation in evals:
+            counts = evaluation["summary"]["error_kinds"].get(kind, {})
+            lines.append(f"| {evaluation['label']} | " + " | ".join(str(counts.get(e, 0)) for e in error_kinds) + " |")
+        lines.append("")
+    lines += [f"![dashboard]({dashboard_name})", ""]
+    return "\n".join(lines)
+
+
+def write_report(eval_dirs: list[Path], out_dir: Path, run_dir: Path | None = None,
+                 sweep_dir: Path | None = None) -> tuple[Path, Path]:
+    """OUT/report.md and OUT/dashboard.png comparing the evaluations (the first is the baseline)."""
+    if not eval_dirs:
+        raise InputError("give at least one eval folder")
+    evals = [read_evaluation(Path(d)) for d in eval_dirs]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dashboard = plot_dashboard(evals, out_dir / "dashboard.png", run_dir=run_dir, sweep_dir=sweep_dir)
+    report = out_dir / "report.md"
+    report.write_text(render_report(evals, dashboard.name), encoding="utf-8")
+    return report, dashboard
