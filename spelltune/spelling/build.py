@@ -35,14 +35,18 @@ class BuiltDataset:
 
 def train_rows(tokens: list[LetterToken], config: SpellingConfig, tokenizer: Any) -> list[dict[str, Any]]:
     """One spelling example per distinct token word (or `train_examples` of them), variants round-robin."""
-    words = sorted({t.word for t in tokens})
-    random.Random(f"{config.seed}-train").shuffle(words)
-    count = config.train_examples or len(words)
+    distinct = sorted({t.word for t in tokens})
+    count = config.train_examples or len(distinct)
+    words: list[str] = []
+    for repeat in range(-(-count // len(distinct))):
+        # Each pass over the words is shuffled anew, so a repeated word meets another template.
+        shuffled = list(distinct)
+        random.Random(f"{config.seed}-train-{repeat}").shuffle(shuffled)
+        words += shuffled
     rows = []
     for index in range(count):
-        word = words[index % len(words)]
-        # Shift the variant on each pass over the words, so a repeated word gets a new template.
-        variant = VARIANTS[(index + index // len(words)) % len(VARIANTS)]
+        word = words[index]
+        variant = VARIANTS[index % len(VARIANTS)]
         question, answer = render(variant, word)
         example = build_training_example(tokenizer, question, answer)
         rows.append({"input": question, "output": answer, "category": variant.name, "word": word,
@@ -116,6 +120,8 @@ def build_spelling_dataset(config: SpellingConfig, out_dir: Path, tokens: list[L
                            progress: Callable[[str], None] | None = None) -> BuiltDataset:
     """Build and write every split; `tokens` skips the extraction when given (from `spelling tokens`)."""
     say = progress or (lambda message: None)
+    say(f"loading word list {config.words}")
+    words = load_words(config.words)  # first: a bad path fails before the slow steps
     say(f"loading tokenizer {config.tokenizer}")
     tokenizer = load_tokenizer(config.tokenizer)
     tokens = tokens if tokens is not None else extract_letter_tokens(tokenizer)
@@ -124,8 +130,6 @@ def build_spelling_dataset(config: SpellingConfig, out_dir: Path, tokens: list[L
     say(f"{len(tokens)} letter tokens; writing train rows")
     train = train_rows(tokens, config, tokenizer)
     train_words = {t.word.lower() for t in tokens}
-    say(f"loading word list {config.words}")
-    words = load_words(config.words)
     chosen = choose_question_words(words, train_words, config, tokenizer)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out_dir / "train.jsonl", train)

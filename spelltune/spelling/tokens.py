@@ -29,11 +29,14 @@ class LetterToken:
 
 
 def load_tokenizer(spec: str) -> Any:
-    """The tokenizer a model spec names (preset, hub id, local dir, adapter or run dir), without the model."""
+    """The tokenizer a spec names (preset, hub id, model/tokenizer dir, adapter or run dir), without the model."""
     from transformers import AutoTokenizer
 
     from spelltune.models.loading import resolve_model_spec
 
+    directory = Path(spec).expanduser()
+    if directory.is_dir() and (directory / "tokenizer_config.json").is_file() and not (directory / "config.json").is_file():
+        return AutoTokenizer.from_pretrained(str(directory))  # a tokenizer saved on its own
     resolved = resolve_model_spec(spec)
     location = resolved.location
     kwargs: dict[str, Any] = {}
