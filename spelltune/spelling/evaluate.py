@@ -106,13 +106,15 @@ def answer_perplexity(model: Any, tokenizer: Any, rows: list[dict[str, Any]], ba
         input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=model.device)
         labels = torch.tensor([m + [-100] * (width - len(m)) for m in masks], device=model.device)
         attention = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=model.device)
-        with torch.inference_mode():
-            logits = model(input_ids=input_ids, attention_mask=attention).logits[:, :-1].float()
         targets = labels[:, 1:]
-        nll = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
-                                                ignore_index=-100, reduction="sum")
+        scored = targets != -100
+        with torch.inference_mode():
+            # Project only the positions that predict an answer token: the vocabulary head dominates the cost.
+            hidden = model.get_decoder()(input_ids=input_ids, attention_mask=attention).last_hidden_state[:, :-1]
+            logits = model.get_output_embeddings()(hidden[scored]).float()
+        nll = torch.nn.functional.cross_entropy(logits, targets[scored], reduction="sum")
         total_nll += float(nll)
-        total_tokens += int((targets != -100).sum())
+        total_tokens += int(scored.sum())
     return perplexity(total_nll, total_tokens)
 
 
