@@ -1,0 +1,81 @@
+"""`spelltune train` and `spelltune sweep`: thin wrappers over train_model and run_sweep."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import warnings
+
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning, module="torch")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    if not sys.stderr.isatty():  # progress bars in a log file are noise; the trainer logs each step
+        hf_logging.disable_progress_bar()
+        import datasets
+
+        datasets.disable_progress_bars()
+
+
+def train_command(
+    config: Annotated[Path, typer.Argument(help="A train config YAML, e.g. configs/train/cpu-smoke.yaml.")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="Run directory (default: runs/<config name>).")] = None,
+    overrides: Annotated[
+        Optional[list[str]], typer.Option("--set", help="Override a config key: --set lora.r=8 (repeatable).")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from the run directory's last checkpoint.")] = False,
+    merge: Annotated[bool, typer.Option("--merge", help="Also save merged full weights (RUN_DIR/merged).")] = False,
+) -> None:
+    """Fine-tune a model on correction pairs; writes adapter/weights, metrics, loss curve and a model card."""
+    from spelltune.train.config import load_train_config
+
+    train_config = load_train_config(config, overrides or [])
+    _quiet_libraries()
+    from spelltune.train.run import train_model
+
+    run_dir = out or Path("runs") / config.stem
+    result = train_model(train_config, run_dir, resume=resume, merge=merge)
+    summary = result.summary
+    if int(os.environ.get("RANK", "0")) == 0:
+        parts = [f"steps {summary['global_step']}", f"train loss {summary.get('final_train_loss')}"]
+        if "eval_exact_match" in summary:
+            parts.append(f"validation exact match {summary['eval_exact_match']:.1%}")
+        typer.echo(f"{result.run_dir}: " + ", ".join(parts))
+
+
+def sweep_command(
+    config: Annotated[Path, typer.Argument(help="The base train config YAML.")],
+    more_grid: Annotated[
+        Optional[list[str]], typer.Argument(help="More key=v1,v2,... axes (as in --grid a=1,2 b=3,4).", show_default=False)
+    ] = None,
+    grid: Annotated[
+        Optional[list[str]], typer.Option("--grid", help="key=v1,v2,... ; several keys may follow one --grid.")
+    ] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Sweep folder (default: runs/sweep-<config name>).")] = None,
+    overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override for every run (repeatable).")] = None,
+    metric: Annotated[str, typer.Option(help="Summary metric for the table and heatmap.")] = "eval_exact_match",
+) -> None:
+    """Run every combination of the grid as an ordinary run; print a table and write a heatmap PNG."""
+    _quiet_libraries()
+    from spelltune.train.sweep import parse_grid, run_sweep
+
+    sweep_dir = out or Path("runs") / f"sweep-{config.stem}"
+    result = run_sweep(config, parse_grid([*(grid or []), *(more_grid or [])]), sweep_dir, overrides or [], metric)
+    typer.echo(result.table)
+    typer.echo(f"\nwrote {result.table_path} and {result.heatmap_path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Mount `train` and `sweep` on the main `spelltune` app."""
+    app.command("train")(train_command)
+    app.command("sweep")(sweep_command)

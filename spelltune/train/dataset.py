@@ -1,0 +1,111 @@
+"""Correction pairs on disk -> prompt/completion rows in the one shared prompt format.
+
+The trainer sees `prompt` and `completion` strings from `spelltune.prompt.build_training_example`, so
+TRL masks every prompt position and the loss falls on the corrected text (and its end-of-turn) only.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spelltune.errors import ConfigError, DataFormatError
+from spelltune.prompt import build_training_example
+from spelltune.train.config import DataSettings
+
+SPLIT_FILES = {"train": "train.jsonl", "validation": "validation.jsonl"}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One correction pair as the data stage wrote it."""
+
+    input: str
+    output: str
+    category: str = ""
+
+
+@dataclass
+class TrainingData:
+    """The pairs a run trains and validates on, and the folder they came from (for the model card)."""
+
+    train: list[Pair]
+    validation: list[Pair]
+    data_dir: Path
+
+
+def resolve_data_dir(settings: DataSettings, run_dir: Path) -> Path:
+    """The dataset folder: `settings.path` itself, or RUN_DIR/data built from a data config YAML."""
+    path = Path(settings.path).expanduser()
+    if path.is_dir():
+        if settings.overrides:
+            raise ConfigError(f"data.overrides apply to a data config YAML, but {path} is a dataset folder")
+        return path
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return build_data_into_run(path, settings.overrides, run_dir / "data")
+    raise ConfigError(
+        f"data.path {settings.path!r}: expected a folder from `spelltune data build` or a data config YAML"
+    )
+
+
+def build_data_into_run(config_path: Path, overrides: list[str], out_dir: Path) -> Path:
+    """Build the dataset a data config describes into `out_dir` (skipped when it is already there)."""
+    from spelltune.data.build import build_dataset
+    from spelltune.data.config import load_data_config
+
+    data_config = load_data_config(config_path, overrides)
+    if all((out_dir / name).is_file() for name in SPLIT_FILES.values()):
+        return out_dir
+    build_dataset(data_config, out_dir)
+    return out_dir
+
+
+def read_pairs(path: Path) -> list[Pair]:
+    """The pairs in one JSONL split file; DataFormatError names the first bad line."""
+    if not path.is_file():
+        raise DataFormatError(f"{path} is missing: build the dataset with `spelltune data build`")
+    pairs = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                pairs.append(Pair(str(row["input"]), str(row["output"]), str(row.get("category", ""))))
+            except (ValueError, KeyError, TypeError):
+                raise DataFormatError(f"{path}:{number}: expected a JSON object with 'input' and 'output'") from None
+    if not pairs:
+        raise DataFormatError(f"{path} holds no pairs")
+    return pairs
+
+
+def load_training_data(settings: DataSettings, run_dir: Path, seed: int) -> TrainingData:
+    """Train and validation pairs for a run, the train set sampled down to `max_train_pairs` if set."""
+    data_dir = resolve_data_dir(settings, run_dir)
+    train = read_pairs(data_dir / SPLIT_FILES["train"])
+    validation = read_pairs(data_dir / SPLIT_FILES["validation"])
+    if settings.max_train_pairs is not None and settings.max_train_pairs < len(train):
+        train = random.Random(seed).sample(train, settings.max_train_pairs)
+    return TrainingData(train=train, validation=validation, data_dir=data_dir)
+
+
+def sample_pairs(pairs: list[Pair], count: int, seed: int) -> list[Pair]:
+    """A seeded sample of `count` pairs (all of them when there are fewer), in a stable order."""
+    if count >= len(pairs):
+        return list(pairs)
+    return random.Random(seed).sample(pairs, count)
+
+
+def to_prompt_completion(pairs: list[Pair], tokenizer: Any) -> Any:
+    """A `datasets.Dataset` with the `prompt` and `completion` columns SFTTrainer trains on."""
+    from datasets import Dataset
+
+    rows = {"prompt": [], "completion": []}
+    for pair in pairs:
+        example = build_training_example(tokenizer, pair.input, pair.output)
+        rows["prompt"].append(example.prompt)
+        rows["completion"].append(example.completion)
+    return Dataset.from_dict(rows)

@@ -1,0 +1,207 @@
+"""`train_model`: a TrainConfig in, a run directory out (adapter or weights, manifest, metrics, card)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spelltune.errors import ConfigError
+from spelltune.train.callbacks import MetricsFileCallback, StopRulesCallback
+from spelltune.train.config import TrainConfig, save_train_config
+from spelltune.train.dataset import Pair, load_training_data, sample_pairs, to_prompt_completion
+from spelltune.train.run_dir import (
+    CONFIG_FILE,
+    set_adapter_base,
+    write_manifest,
+    write_model_card,
+    write_summary,
+)
+from spelltune.train.trainer import (
+    load_training_model,
+    lora_config,
+    make_trainer_class,
+    resolve_device,
+    resolve_precision,
+    sft_config,
+)
+
+log = logging.getLogger("spelltune.train")
+
+
+@dataclass
+class TrainResult:
+    """What a run produced: its folder, the folder `spelltune fix --model RUN_DIR` loads, and its numbers."""
+
+    run_dir: Path
+    model_dir: Path
+    summary: dict[str, Any]
+
+
+def last_checkpoint(run_dir: Path) -> Path | None:
+    """The newest `checkpoint-N` folder under RUN_DIR/checkpoints, or None."""
+    folder = run_dir / "checkpoints"
+    if not folder.is_dir():
+        return None
+    found = [p for p in folder.glob("checkpoint-*") if p.name.split("-")[-1].isdigit() and p.is_dir()]
+    return max(found, key=lambda p: int(p.name.split("-")[-1]), default=None)
+
+
+def drop_long_pairs(pairs: list[Pair], tokenizer: Any, max_length: int) -> tuple[list[Pair], int]:
+    """The pairs whose prompt + completion fit in `max_length` tokens, and how many did not.
+
+    Dropping beats truncating: a cut-off completion teaches nothing and, padding-free, TRL does not
+    truncate at all.
+    """
+    from spelltune.prompt import build_training_example
+
+    examples = [build_training_example(tokenizer, pair.input, pair.output) for pair in pairs]
+    prompt_lengths = [len(ids) for ids in tokenizer([e.prompt for e in examples], add_special_tokens=False).input_ids]
+    completion_lengths = [
+        len(ids) for ids in tokenizer([e.completion for e in examples], add_special_tokens=False).input_ids
+    ]
+    kept = [p for p, a, b in zip(pairs, prompt_lengths, completion_lengths) if a + b <= max_length]
+    return kept, len(pairs) - len(kept)
+
+
+def _status(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, merge: bool = False,
+                callbacks: list[Any] | None = None) -> TrainResult:
+    """Train per `config` into `run_dir`; with `resume`, continue from its last checkpoint.
+
+    `callbacks` are extra transformers TrainerCallbacks (progress hooks, custom stop rules).
+    """
+    import torch
+
+    config.validate()
+    run_dir = Path(run_dir)
+    checkpoint = last_checkpoint(run_dir)
+    if checkpoint is not None and not resume:
+        raise ConfigError(f"{run_dir} already holds checkpoints: pass --resume to continue it, or choose another --out")
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    device = resolve_device(config)
+    precision = resolve_precision(config, device)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    args = sft_config(config, run_dir, device, precision)  # also sets up the distributed state
+    main_process = args.process_index == 0
+
+    with args.main_process_first(desc="dataset"):
+        data = load_training_data(config.data, run_dir, config.seed)
+    if main_process:
+        save_train_config(config, run_dir / CONFIG_FILE)
+        _status(f"device {device}, precision {precision}, world size {args.world_size}; loading {config.model}")
+    loaded = load_training_model(config, device, precision)
+    train_pairs, dropped = drop_long_pairs(data.train, loaded.tokenizer, config.max_length)
+    if not train_pairs:
+        raise ConfigError(f"no training pair fits in max_length={config.max_length} tokens")
+    loss_pairs = sample_pairs(data.validation, config.eval.loss_pairs, config.seed)
+    evaluating = args.eval_strategy != "no"
+
+    trainer_class = make_trainer_class()
+    stop_rules = StopRulesCallback(config.eval.target_accuracy, config.eval.early_stopping_patience, config.max_minutes)
+    trainer = trainer_class(
+        model=loaded.model,
+        args=args,
+        train_dataset=to_prompt_completion(train_pairs, loaded.tokenizer),
+        eval_dataset=to_prompt_completion(loss_pairs, loaded.tokenizer) if evaluating and loss_pairs else None,
+        processing_class=loaded.tokenizer,
+        peft_config=lora_config(config),
+        callbacks=[MetricsFileCallback(run_dir), stop_rules, *(callbacks or [])],
+    )
+    trainer.device_name = device
+    trainer.exact_match_batch_size = config.eval.batch_size
+    if evaluating:
+        trainer.exact_match_pairs = sample_pairs(data.validation, config.eval.exact_match_pairs, config.seed + 1)
+    if main_process:
+        trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
+        _status(f"training {len(train_pairs):,} pairs ({dropped} too long), {trainable:,} trainable parameters"
+                + (f", resuming from {checkpoint.name}" if checkpoint is not None else ""))
+
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint is not None else None)
+    minutes = (time.perf_counter() - started) / 60
+    final_eval: dict[str, float] = {}
+    if evaluating and not _evaluated_at(trainer.state.log_history, trainer.state.global_step):
+        final_eval = trainer.evaluate()
+    elif evaluating:
+        final_eval = _last_eval(trainer.state.log_history)
+
+    model_dir = run_dir / ("model" if config.method == "full" else "adapter")
+    trainer.save_model(str(model_dir))
+    summary = _summary(trainer.state.log_history, output.metrics, final_eval, trainer.state, minutes)
+    summary.update(train_pairs=len(train_pairs), dropped_pairs=dropped, stop_reason=stop_rules.stop_reason,
+                   data_dir=str(data.data_dir), world_size=args.world_size, device=device, precision=precision)
+    trainer.accelerator.wait_for_everyone()
+    if main_process:
+        if config.method != "full":
+            if loaded.adapter_base is not None:
+                set_adapter_base(model_dir, loaded.adapter_base)
+            else:
+                merge = True  # the base was an adapter merged on load: only merged weights can stand alone
+        if merge:
+            model_dir = save_merged(run_dir, model_dir, loaded.adapter_base, config.method)
+        summary["model_dir"] = model_dir.name
+        write_summary(run_dir, summary)
+        write_manifest(run_dir, model_dir.name, config, summary)
+        write_model_card(run_dir, config, summary, data.data_dir)
+        _status(f"done: {run_dir} (model in {model_dir.name}/)")
+    trainer.accelerator.wait_for_everyone()
+    return TrainResult(run_dir=run_dir, model_dir=model_dir, summary=summary)
+
+
+def save_merged(run_dir: Path, model_dir: Path, adapter_base: str | None, method: str) -> Path:
+    """Merged full weights in RUN_DIR/merged: the base reloaded in full precision plus the adapter."""
+    merged_dir = run_dir / "merged"
+    if method == "full":
+        return model_dir
+    if adapter_base is None:
+        raise ConfigError("cannot merge: the adapter's base model has no spec to reload it from")
+    from spelltune.models.loading import load_model
+
+    merged = load_model(str(model_dir), device="cpu", dtype="float32")  # adapters merge on load
+    merged.model.save_pretrained(merged_dir)
+    merged.tokenizer.save_pretrained(merged_dir)
+    return merged_dir
+
+
+def _evaluated_at(log_history: list[dict[str, Any]], step: int) -> bool:
+    return any("eval_loss" in e or "eval_exact_match" in e for e in log_history if e.get("step") == step)
+
+
+def _last_eval(log_history: list[dict[str, Any]]) -> dict[str, float]:
+    evals = [e for e in log_history if any(k.startswith("eval_") for k in e)]
+    return evals[-1] if evals else {}
+
+
+def _median(values: list[float]) -> float | None:
+    values = sorted(values)
+    return values[len(values) // 2] if values else None
+
+
+def _summary(log_history, train_metrics, final_eval, state, minutes) -> dict[str, Any]:
+    train_logs = [e for e in log_history if "loss" in e]
+    speed = [e for e in train_logs if "seconds_per_step" in e]
+    summary: dict[str, Any] = {
+        "global_step": state.global_step,
+        "epoch": state.epoch,
+        "train_minutes": round(minutes, 2),
+        "final_train_loss": train_logs[-1]["loss"] if train_logs else None,
+        "first_train_loss": train_logs[0]["loss"] if train_logs else None,
+        "train_loss_mean": train_metrics.get("train_loss"),
+        "seconds_per_step": _median([e["seconds_per_step"] for e in speed]),
+        "tokens_per_second": _median([e["tokens_per_second"] for e in speed]),
+        "peak_memory_mb": max((e.get("peak_memory_mb", 0) for e in train_logs), default=None),
+        "num_tokens": train_logs[-1].get("num_tokens") if train_logs else None,
+    }
+    for key in ("eval_loss", "eval_exact_match", "eval_exact_match_guarded"):
+        if key in final_eval:
+            summary[key] = final_eval[key]
+    return json.loads(json.dumps(summary, default=float))

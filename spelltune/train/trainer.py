@@ -1,0 +1,291 @@
+"""Build TRL's SFTTrainer (with PEFT) from a TrainConfig.
+
+TRL does the training loop, completion-only loss, padding-free/packing batches, checkpoints, resume
+and distributed training. `SpelltuneSFTTrainer` adds only what TRL cannot: greedy sentence exact
+match during validation (generation, not teacher forcing) and throughput/memory in every log entry.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spelltune.errors import ConfigError
+from spelltune.models.loading import load_model, pick_device, resolve_model_spec
+from spelltune.train.config import TrainConfig
+from spelltune.train.dataset import Pair
+
+
+@dataclass
+class TrainingModel:
+    """The model to train, its tokenizer, and the spec an adapter should name as its base.
+
+    `adapter_base` is None when the base cannot be named by a spec (it was itself an adapter that
+    got merged on load): such a run must save merged weights.
+    """
+
+    model: Any
+    tokenizer: Any
+    adapter_base: str | None
+
+
+def resolve_precision(config: TrainConfig, device: str) -> str:
+    """fp32, bf16 or fp16: `auto` is bf16 on GPUs that support it, fp16 on older GPUs, fp32 elsewhere."""
+    if config.precision != "auto":
+        if config.precision == "fp16" and not device.startswith("cuda"):
+            raise ConfigError("precision fp16 needs a CUDA GPU; use fp32 or bf16 on this device")
+        return config.precision
+    if device.startswith("cuda"):
+        import torch
+
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "fp32"
+
+
+def resolve_device(config: TrainConfig) -> str:
+    """The device to train on; `auto` picks CUDA, then MPS, then the CPU."""
+    device = pick_device(None if config.device == "auto" else config.device)
+    if config.method == "qlora":
+        if not device.startswith("cuda"):
+            raise ConfigError(
+                "method qlora quantizes the base model with bitsandbytes, which needs a CUDA GPU; "
+                "on this machine use --set method=lora"
+            )
+        if importlib.util.find_spec("bitsandbytes") is None:
+            raise ConfigError("method qlora needs bitsandbytes: pip install bitsandbytes")
+    return device
+
+
+def adapter_base_spec(spec: str) -> str | None:
+    """What an adapter's `base_model_name_or_path` should say so spelltune's loader finds the base again."""
+    resolved = resolve_model_spec(spec)
+    if resolved.kind == "adapter_dir" or (Path(spec).is_dir() and resolved.kind == "adapter_dir"):
+        return None
+    if Path(spec).expanduser().exists():
+        return str(Path(spec).expanduser().resolve())
+    return spec  # a preset name or a hub id
+
+
+def load_training_model(config: TrainConfig, device: str, precision: str) -> TrainingModel:
+    """Load the base model for training: in the training dtype for adapters, fp32 masters for full tuning."""
+    if config.method == "qlora":
+        model, tokenizer = _load_quantized(config.model, config.attention)
+    else:
+        dtype = "float32"
+        if config.method == "lora" and precision in ("bf16", "fp16"):
+            dtype = {"bf16": "bfloat16", "fp16": "float16"}[precision]
+        loaded = load_model(config.model, device=device, dtype=dtype)
+        model, tokenizer = loaded.model, loaded.tokenizer
+        if config.attention != "sdpa":
+            model.set_attn_implementation(config.attention)
+    model.train()
+    return TrainingModel(model=model, tokenizer=tokenizer, adapter_base=adapter_base_spec(config.model))
+
+
+def _load_quantized(spec: str, attention: str) -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
+
+    from spelltune.models.loading import dequantized_gguf_dir
+
+    resolved = resolve_model_spec(spec)
+    if resolved.kind == "adapter_dir":
+        raise ConfigError(f"method qlora trains a fresh adapter on a base model; {spec} is an adapter")
+    location = resolved.location
+    if resolved.kind == "gguf":
+        location = str(dequantized_gguf_dir(Path(resolved.location) / str(resolved.gguf_file)))
+    quantization = BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
+        bnb_4bit_compute_dtype=torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16,
+    )
+    model = AutoModelForCausalLM.from_pretrained(
+        location, quantization_config=quantization, attn_implementation=attention, device_map={"": 0}
+    )
+    tokenizer = AutoTokenizer.from_pretrained(location)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, tokenizer
+
+
+def lora_config(config: TrainConfig) -> Any:
+    """The PEFT LoraConfig for the lora and qlora methods (None for full fine-tuning)."""
+    if config.method == "full":
+        return None
+    from peft import LoraConfig
+
+    targets: Any = config.lora.target_modules
+    if targets == ["all-linear"]:
+        targets = "all-linear"
+    return LoraConfig(
+        r=config.lora.r,
+        lora_alpha=config.lora.alpha,
+        lora_dropout=config.lora.dropout,
+        target_modules=targets,
+        bias="none",
+        task_type="CAUSAL_LM",
+    )
+
+
+def report_targets(config: TrainConfig) -> list[str] | str:
+    """Trackers for TrainingArguments.report_to; `auto` is TensorBoard when it is installed."""
+    targets = [t for t in config.report_to if t != "auto"]
+    if "auto" in config.report_to and importlib.util.find_spec("tensorboard") is not None:
+        targets.append("tensorboard")
+    for target in targets:
+        module = {"wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard"}.get(target)
+        if module and importlib.util.find_spec(module) is None:
+            raise ConfigError(f"report_to {target}: the {module} package is not installed (pip install {module})")
+    return targets or "none"
+
+
+def sft_config(config: TrainConfig, run_dir: Path, device: str, precision: str) -> Any:
+    """TRL's SFTConfig for this run: checkpoints in RUN_DIR/checkpoints, validation, batching, precision."""
+    from trl import SFTConfig
+
+    evaluating = config.eval.every_steps > 0 and (config.eval.loss_pairs > 0 or config.eval.exact_match_pairs > 0)
+    padding_free = config.batching in ("padding_free", "packing")
+    on_cuda = device.startswith("cuda")
+    return SFTConfig(
+        output_dir=str(run_dir / "checkpoints"),
+        seed=config.seed,
+        data_seed=config.seed,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.eval.batch_size,
+        gradient_accumulation_steps=config.grad_accum,
+        learning_rate=config.lr,
+        lr_scheduler_type=config.lr_scheduler,
+        warmup_steps=config.warmup_ratio,  # a float below 1 is a share of the total steps
+        weight_decay=config.weight_decay,
+        max_grad_norm=config.max_grad_norm,
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        tf32=True if (on_cuda and config.tf32 and _tf32_supported()) else None,
+        use_cpu=device == "cpu",
+        activation_checkpointing=config.gradient_checkpointing,
+        # Padding-free rows are never truncated by TRL; the dataset drops over-long pairs instead.
+        max_length=None if (padding_free and config.batching != "packing") else config.max_length,
+        packing=config.batching == "packing",
+        padding_free=padding_free,
+        train_sampling_strategy="group_by_length" if config.batching == "length_grouped" else "random",
+        completion_only_loss=True,
+        eval_strategy="steps" if evaluating else "no",
+        eval_steps=config.eval.every_steps if evaluating else None,
+        eval_on_start=evaluating and config.eval.on_start,
+        save_strategy="steps",
+        save_steps=config.save_every_steps,
+        save_total_limit=config.save_total_limit,
+        logging_steps=config.logging_steps,
+        logging_first_step=True,
+        report_to=report_targets(config),
+        dataloader_num_workers=config.num_workers,
+        ddp_find_unused_parameters=False,
+        disable_tqdm=not sys.stderr.isatty(),
+    )
+
+
+def _tf32_supported() -> bool:
+    from transformers.utils import is_torch_tf32_available
+
+    return is_torch_tf32_available()
+
+
+def peak_memory_mb(device: str) -> float:
+    """Peak memory of this process so far: CUDA allocations on a GPU, resident set size elsewhere."""
+    if device.startswith("cuda"):
+        import torch
+
+        return torch.cuda.max_memory_allocated() / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def make_trainer_class() -> type:
+    """SFTTrainer plus greedy exact match in validation and speed/memory in the logs (TRL imported lazily)."""
+    from trl import SFTTrainer
+
+    class SpelltuneSFTTrainer(SFTTrainer):
+        """SFTTrainer that also generates on a validation sample and logs s/step, tokens/s and peak memory."""
+
+        exact_match_pairs: list[Pair] = []
+        exact_match_batch_size: int = 16
+        device_name: str = "cpu"
+
+        def evaluation_loop(self, dataloader, description, prediction_loss_only=None, ignore_keys=None,
+                            metric_key_prefix="eval"):
+            output = super().evaluation_loop(dataloader, description, prediction_loss_only, ignore_keys,
+                                             metric_key_prefix)
+            if self.exact_match_pairs and metric_key_prefix == "eval":
+                output.metrics.update({f"{metric_key_prefix}_{k}": v for k, v in self.exact_match().items()})
+            return output
+
+        def exact_match(self) -> dict[str, float]:
+            """Greedy sentence exact match on the validation sample, raw and behind the guard, shared over ranks."""
+            import torch
+
+            from spelltune.correct.guard import GuardConfig, guard_correction
+            from spelltune.correct.lm import LMCorrector
+            from spelltune.models.loading import LoadedModel
+
+            rank, world = self.accelerator.process_index, self.accelerator.num_processes
+            mine = self.exact_match_pairs[rank::world]
+            guard = GuardConfig()
+            model = self.accelerator.unwrap_model(self.model)
+            tokenizer = self.processing_class
+            padding_side = tokenizer.padding_side
+            was_training = model.training
+            model.eval()
+            try:
+                corrector = LMCorrector(LoadedModel(model, tokenizer, "training", "training"),
+                                        batch_size=self.exact_match_batch_size)
+                with self.autocast_smart_context_manager():
+                    raw = corrector.generate([pair.input for pair in mine])
+            finally:
+                tokenizer.padding_side = padding_side
+                model.train(was_training)
+            counts = torch.tensor(
+                [
+                    sum(raw[pair.input] == pair.output for pair in mine),
+                    sum(guard_correction(p.input, raw[p.input], guard).output == p.output for p in mine),
+                    len(mine),
+                ],
+                dtype=torch.float64,
+                device=self.accelerator.device,
+            )
+            counts = self.accelerator.reduce(counts, reduction="sum")
+            total = max(counts[2].item(), 1.0)
+            return {"exact_match": counts[0].item() / total, "exact_match_guarded": counts[1].item() / total}
+
+        def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
+            if "loss" in logs:
+                now, step = time.perf_counter(), self.state.global_step
+                tokens = getattr(self, "_total_train_tokens", 0)
+                last_time, last_step, last_tokens = getattr(self, "_speed_mark", (None, 0, 0))
+                if last_time is not None and step > last_step:
+                    logs["seconds_per_step"] = round((now - last_time) / (step - last_step), 3)
+                    logs["tokens_per_second"] = round((tokens - last_tokens) / (now - last_time), 1)
+                logs["peak_memory_mb"] = round(peak_memory_mb(self.device_name), 1)
+                self._speed_mark = (now, step, tokens)
+            super().log(logs, start_time)
+
+        def evaluate(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return super().evaluate(*args, **kwargs)
+            finally:  # validation time is not training time: keep it out of s/step and tokens/s
+                last_time, last_step, last_tokens = getattr(self, "_speed_mark", (None, 0, 0))
+                if last_time is not None:
+                    self._speed_mark = (last_time + time.perf_counter() - started, last_step, last_tokens)
+
+        def _inner_training_loop(self, *args, **kwargs):
+            self._speed_mark = (None, 0, 0)  # the first log entry (after any resume) sets the mark
+            return super()._inner_training_loop(*args, **kwargs)
+
+    return SpelltuneSFTTrainer

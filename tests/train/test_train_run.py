@@ -1,0 +1,172 @@
+"""`spelltune train` end to end on the tiny Llama: the run directory, `fix --model RUN_DIR`, resume, sweep."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from transformers import TrainerCallback
+
+from spelltune.models.loading import RUN_MANIFEST
+from spelltune.train.config import config_from_dict
+from spelltune.train.run import train_model
+
+from .conftest import tiny_train_settings
+
+
+@pytest.fixture(scope="module")
+def finished_run(tiny_model_dir, tiny_dataset_dir, tmp_path_factory):
+    """One tiny cpu-smoke-like run through the CLI's own function, shared by the run-dir tests."""
+    run_dir = tmp_path_factory.mktemp("runs") / "tiny"
+    config = config_from_dict(tiny_train_settings(tiny_model_dir, tiny_dataset_dir, max_steps=12))
+    result = train_model(config, run_dir)
+    return result
+
+
+def test_the_run_directory_holds_everything_a_user_needs(finished_run):
+    run_dir = finished_run.run_dir
+    for name in ("config.yaml", "metrics.jsonl", "loss_curve.png", "README.md", "train_summary.json", RUN_MANIFEST):
+        assert (run_dir / name).is_file(), name
+    assert (run_dir / "adapter" / "adapter_model.safetensors").is_file()
+    assert sorted(p.name for p in (run_dir / "checkpoints").glob("checkpoint-*")) == [
+        "checkpoint-12", "checkpoint-4", "checkpoint-8"
+    ]
+    assert (run_dir / "checkpoints" / "checkpoint-12" / "adapter_model.safetensors").is_file()
+    manifest = json.loads((run_dir / RUN_MANIFEST).read_text())
+    assert manifest["model_dir"] == "adapter" and manifest["status"] == "finished"
+    card = (run_dir / "README.md").read_text()
+    assert "card.md" in card and "spelltune fix --model" in card and "validation exact match" in card
+
+
+def test_the_config_as_used_repeats_the_run(finished_run):
+    saved = yaml.safe_load((finished_run.run_dir / "config.yaml").read_text())
+    assert config_from_dict(saved).max_steps == 12
+
+
+def test_the_loss_goes_down_and_validation_is_logged(finished_run):
+    entries = [json.loads(line) for line in (finished_run.run_dir / "metrics.jsonl").read_text().splitlines()]
+    losses = [e["loss"] for e in entries if "loss" in e]
+    assert len(losses) == 12
+    assert sum(losses[-3:]) < sum(losses[:3])  # a random 2-layer base moves slowly under LoRA
+    validations = [e for e in entries if "eval_exact_match" in e]
+    assert [e["step"] for e in validations] == [4, 8, 12]
+    assert all(0.0 <= e["eval_exact_match"] <= 1.0 and "eval_loss" in e for e in validations)
+    assert any("tokens_per_second" in e and "seconds_per_step" in e for e in entries)
+    assert finished_run.summary["peak_memory_mb"] > 0
+
+
+def test_full_fine_tuning_lowers_the_loss_and_saves_weights_fix_can_load(tiny_model_dir, tiny_dataset_dir,
+                                                                          tmp_path, run_cli):
+    settings = tiny_train_settings(tiny_model_dir, tiny_dataset_dir, method="full", lr=5.0e-3, max_steps=10,
+                                   **{"eval.every_steps": 0})
+    result = train_model(config_from_dict(settings), tmp_path / "full")
+    entries = [json.loads(line) for line in (result.run_dir / "metrics.jsonl").read_text().splitlines()]
+    losses = [e["loss"] for e in entries if "loss" in e]
+    assert sum(losses[-3:]) / 3 < 0.9 * sum(losses[:3]) / 3
+    assert json.loads((result.run_dir / RUN_MANIFEST).read_text())["model_dir"] == "model"
+    assert (result.run_dir / "model" / "model.safetensors").is_file()
+    fixed = run_cli(["fix", "--model", str(result.run_dir), "Ther cat sat on teh mat."])
+    assert fixed.exit_code == 0, fixed.stderr
+
+
+def test_the_adapter_names_a_base_the_loader_resolves(finished_run, tiny_model_dir):
+    config = json.loads((finished_run.run_dir / "adapter" / "adapter_config.json").read_text())
+    assert config["base_model_name_or_path"] == str(tiny_model_dir.resolve())
+
+
+def test_fix_uses_the_run_directory(finished_run, run_cli):
+    result = run_cli(["fix", "--model", str(finished_run.run_dir), "--json", "Ther cat sat on teh mat."])
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["input"] == "Ther cat sat on teh mat."
+
+
+def test_an_existing_run_is_not_overwritten_without_resume(finished_run, tiny_model_dir, tiny_dataset_dir):
+    from spelltune.errors import ConfigError
+
+    config = config_from_dict(tiny_train_settings(tiny_model_dir, tiny_dataset_dir))
+    with pytest.raises(ConfigError, match="--resume"):
+        train_model(config, finished_run.run_dir)
+
+
+class CrashAtStep(TrainerCallback):
+    """Kill the run mid-way: after a checkpoint, with unsaved steps lost."""
+
+    def __init__(self, step: int):
+        self.step = step
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step == self.step:
+            raise KeyboardInterrupt
+
+
+def test_a_killed_and_resumed_run_ends_where_an_uninterrupted_one_does(tiny_model_dir, tiny_dataset_dir, tmp_path):
+    from safetensors.torch import load_file
+
+    settings = tiny_train_settings(tiny_model_dir, tiny_dataset_dir, max_steps=8, **{"eval.exact_match_pairs": 0})
+    whole = train_model(config_from_dict(settings), tmp_path / "whole")
+    with pytest.raises(KeyboardInterrupt):
+        train_model(config_from_dict(settings), tmp_path / "killed", callbacks=[CrashAtStep(6)])
+    assert not (tmp_path / "killed" / RUN_MANIFEST).exists()
+    resumed = train_model(config_from_dict(settings), tmp_path / "killed", resume=True)
+
+    assert resumed.summary["global_step"] == whole.summary["global_step"] == 8
+    assert resumed.summary["final_train_loss"] == pytest.approx(whole.summary["final_train_loss"], abs=1e-6)
+    assert resumed.summary["eval_loss"] == pytest.approx(whole.summary["eval_loss"], abs=1e-6)
+    weights_whole = load_file(whole.model_dir / "adapter_model.safetensors")
+    weights_resumed = load_file(resumed.model_dir / "adapter_model.safetensors")
+    assert weights_whole.keys() == weights_resumed.keys()
+    for name, tensor in weights_whole.items():
+        assert (tensor - weights_resumed[name]).abs().max().item() < 1e-6, name
+    # The metrics log holds each step once, even though steps 5-6 ran twice.
+    steps = [json.loads(line).get("step") for line in (tmp_path / "killed" / "metrics.jsonl").read_text().splitlines()
+             if "loss" in json.loads(line)]
+    assert steps == list(range(1, 9))
+
+
+def test_target_accuracy_stops_the_run(tiny_model_dir, tiny_dataset_dir, tmp_path):
+    from spelltune.train.callbacks import StopRulesCallback
+
+    rule = StopRulesCallback(target_accuracy=0.5, patience=None, max_minutes=None)
+
+    class Control:
+        should_training_stop = False
+        should_save = False
+
+    control = Control()
+    rule.on_evaluate(None, None, control, metrics={"eval_exact_match": 0.25})
+    assert not control.should_training_stop
+    rule.on_evaluate(None, None, control, metrics={"eval_exact_match": 0.5})
+    assert control.should_training_stop and control.should_save and "target" in rule.stop_reason
+
+
+def test_early_stopping_after_patience_validations_without_gain():
+    from spelltune.train.callbacks import StopRulesCallback
+
+    rule = StopRulesCallback(target_accuracy=None, patience=2, max_minutes=None)
+
+    class Control:
+        should_training_stop = False
+        should_save = False
+
+    control = Control()
+    for value in (0.1, 0.3, 0.3):
+        rule.on_evaluate(None, None, control, metrics={"eval_exact_match": value})
+    assert not control.should_training_stop
+    rule.on_evaluate(None, None, control, metrics={"eval_exact_match": 0.2})
+    assert control.should_training_stop
+
+
+def test_sweep_runs_the_grid_and_writes_a_table_and_heatmap(run_cli, tiny_config_file, tmp_path):
+    config = tiny_config_file(max_steps=2, **{"eval.every_steps": 2, "eval.exact_match_pairs": 2})
+    out = tmp_path / "sweep"
+    result = run_cli(["sweep", str(config), "--grid", "lora.r=2,4", "lr=1e-3,5e-3", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    runs = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert runs == ["lora.r=2_lr=1e-3", "lora.r=2_lr=5e-3", "lora.r=4_lr=1e-3", "lora.r=4_lr=5e-3"]
+    assert all((out / name / RUN_MANIFEST).is_file() for name in runs)
+    assert (out / "heatmap.png").stat().st_size > 1000 and (out / "sweep.md").is_file()
+    rows = json.loads((out / "sweep.json").read_text())
+    assert len(rows) == 4 and all(row["eval_exact_match"] is not None for row in rows)
+    assert "| lora.r | lr | eval_exact_match" in result.stdout
