@@ -67,3 +67,15 @@ def test_qlora_on_the_cpu_is_a_clear_error(run_cli, tiny_config_file, tmp_path):
     result = run_cli(["train", str(tiny_config_file()), "--out", str(tmp_path / "run"), "--set", "method=qlora"])
     assert result.exit_code == 2
     assert "needs a CUDA GPU" in result.stderr and "method=lora" in result.stderr
+
+
+def test_report_to_a_tracker_that_is_not_installed_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    from spelltune.train.trainer import report_targets
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name in ("wandb", "tensorboard") else real_find_spec(name))
+    assert report_targets(load_train_config(None, ["report_to=[auto]"])) == "none"
+    with pytest.raises(ConfigError, match="pip install wandb"):
+        report_targets(load_train_config(None, ["report_to=[wandb]"]))

@@ -170,3 +170,19 @@ def test_sweep_runs_the_grid_and_writes_a_table_and_heatmap(run_cli, tiny_config
     rows = json.loads((out / "sweep.json").read_text())
     assert len(rows) == 4 and all(row["eval_exact_match"] is not None for row in rows)
     assert "| lora.r | lr | eval_exact_match" in result.stdout
+
+
+def test_merge_saves_full_weights_that_the_manifest_points_at(tiny_model_dir, tiny_dataset_dir, tmp_path):
+    import torch
+
+    from spelltune.models.loading import load_model
+
+    settings = tiny_train_settings(tiny_model_dir, tiny_dataset_dir, max_steps=2, **{"eval.every_steps": 0})
+    result = train_model(config_from_dict(settings), tmp_path / "merged-run", merge=True)
+    assert json.loads((result.run_dir / RUN_MANIFEST).read_text())["model_dir"] == "merged"
+    assert (result.run_dir / "merged" / "model.safetensors").is_file()
+    merged = load_model(str(result.run_dir), device="cpu")
+    with_adapter = load_model(str(result.run_dir / "adapter"), device="cpu")
+    ids = torch.tensor([[1, 2, 3, 4]])
+    with torch.no_grad():
+        assert torch.allclose(merged.model(ids).logits, with_adapter.model(ids).logits, atol=1e-5)
