@@ -43,7 +43,10 @@ def plot_training_curves(log_history: list[dict[str, Any]], path: Path) -> Path:
 
 
 def plot_sweep_heatmap(rows: list[dict[str, Any]], x_key: str, y_key: str, metric: str, path: Path) -> Path:
-    """A heatmap of `metric` over the values of two swept keys (one row of cells if y_key is empty)."""
+    """A heatmap of `metric` over the values of two swept keys (one row of cells if y_key is empty).
+
+    With more than two swept keys, each cell shows the best value over the others.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -59,7 +62,7 @@ def plot_sweep_heatmap(rows: list[dict[str, Any]], x_key: str, y_key: str, metri
             continue
         x = x_values.index(str(row["params"].get(x_key)))
         y = y_values.index(str(row["params"].get(y_key))) if y_key else 0
-        grid[y, x] = value
+        grid[y, x] = value if np.isnan(grid[y, x]) else max(grid[y, x], value)  # best over other swept keys
     figure, axis = plt.subplots(figsize=(1.6 + 1.2 * len(x_values), 1.4 + 0.8 * len(y_values)))
     image = axis.imshow(grid, cmap="viridis", aspect="auto")
     axis.set_xticks(range(len(x_values)), x_values)

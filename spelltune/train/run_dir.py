@@ -107,7 +107,9 @@ def write_model_card(run_dir: Path, config: TrainConfig, summary: dict[str, Any]
         f"| stopped because | {summary.get('stop_reason') or 'the planned steps finished'} |",
         "",
         f"Exact match is on {config.eval.exact_match_pairs} validation pairs; the numbers come from "
-        f"`{METRICS_FILE}`. Evaluate properly with `spelltune eval --model {run_dir} --out {run_dir}/eval`.",
+        f"`{METRICS_FILE}`. Evaluate properly on the held-out test split: "
+        f"`spelltune eval --model {run_dir} --suite {data_dir / 'test.jsonl'} --out {run_dir}/eval`, "
+        "then `spelltune compare` several such folders.",
         "",
         f"![loss curve]({CURVE_FILE})",
         "",

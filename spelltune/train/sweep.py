@@ -1,7 +1,7 @@
 """`run_sweep`: every combination of a grid as an ordinary run, then one table and one heatmap.
 
 Each run is a normal run directory (`SWEEP_DIR/<key=value_...>/`), so `spelltune fix --model`,
-`spelltune eval --model RUN_DIR --out RUN_DIR/eval` and `spelltune compare SWEEP_DIR/*/eval` work on
+`spelltune eval --model RUN_DIR --suite DATA/test.jsonl --out RUN_DIR/eval` and `spelltune compare SWEEP_DIR/*/eval` work on
 it. A finished run (one with train_summary.json) is skipped, so an interrupted sweep re-runs only
 what is missing.
 """
