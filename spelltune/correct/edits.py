@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from spelltune.correct.corrector import Edit
 
@@ -29,8 +29,8 @@ def tokenize(text: str) -> list[Token]:
 def compute_edits(source: str, target: str) -> list[Edit]:
     """The word-level edits that turn `source` into `target` (whitespace between words ignored).
 
-    Equal-length replaced runs are split into one edit per word, so each can be accepted or
-    refused on its own; unequal runs (split or merged words, "alot" -> "a lot") stay one edit.
+    Equal-length replaced runs whose words pair up are split into one edit per word, so each can be
+    accepted or refused on its own; other runs (split or merged words, "alot" -> "a lot") stay one edit.
     """
     source_tokens = tokenize(source)
     target_words = [token.text for token in tokenize(target)]
@@ -38,13 +38,20 @@ def compute_edits(source: str, target: str) -> list[Edit]:
     edits: list[Edit] = []
     for block in _changed_blocks(source_words, target_words):
         i1, i2, j1, j2 = block
-        if i2 - i1 == j2 - j1:
+        if i2 - i1 == j2 - j1 and all(
+            _resembles(source_words[i1 + k], target_words[j1 + k]) for k in range(i2 - i1)
+        ):
             for offset in range(i2 - i1):
                 token = source_tokens[i1 + offset]
                 edits.append(Edit(token.start, token.end, token.text, target_words[j1 + offset]))
         else:
             edits.append(_span_edit(source, source_tokens, i1, i2, " ".join(target_words[j1:j2])))
     return edits
+
+
+def _resembles(word: str, other: str) -> bool:
+    """Whether two words are plausibly one word and its correction (so the pair is its own edit)."""
+    return Indel.normalized_similarity(word.casefold(), other.casefold()) >= 0.5 or sorted(word) == sorted(other)
 
 
 def _changed_blocks(source_words: list[str], target_words: list[str]) -> list[tuple[int, int, int, int]]:

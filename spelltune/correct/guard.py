@@ -8,9 +8,10 @@ drop or add a word, or swap a word for an unrelated one are reverted. What was r
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
@@ -30,6 +31,8 @@ class GuardConfig:
     min_edit_similarity: float = 0.5
     # Similarity, spaces removed, that a split or merge must keep ("alot" -> "a lot" is 1.0).
     min_split_merge_similarity: float = 0.8
+    # Above this (spaces removed) any re-spacing is allowed: "therules ofthe" -> "the rules of the".
+    min_resplit_similarity: float = 0.95
     # Keep all-lowercase text lowercase (learners' and chat style): "i" is not changed to "I".
     keep_lowercase_style: bool = True
 
@@ -48,7 +51,37 @@ def _similarity(a: str, b: str) -> float:
     return Indel.normalized_similarity(a.casefold(), b.casefold())
 
 
-_PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
+# camelCase as code writes it: "getValue", "isEmpty" (stray capitals like "tHis", "beSt" are noise).
+_CAMEL_CASE = re.compile(r"^[a-z]{2,}(?:[A-Z][a-z]{2,})+$")
+
+
+def _fixes_case_noise(original: str, replacement: str) -> bool:
+    """Whether the edit only repairs stray capitals ("THe" -> "the", "uS" -> "us").
+
+    Words written in Title case (names), all capitals (acronyms) or camelCase (code) are not noise.
+    """
+    core, fixed = strip_edge_punctuation(original), strip_edge_punctuation(replacement)
+    if core == fixed or core.casefold() != fixed.casefold() or _punctuation(original) != _punctuation(replacement):
+        return False
+    if not core.isalpha() or core.isupper() or core.islower() or _CAMEL_CASE.match(core):
+        return False
+    if core[0].isupper() and core[1:].islower():
+        return False
+    return fixed.islower() or (fixed[0].isupper() and fixed[1:].islower())
+
+
+def _close_spelling(original: str, replacement: str, config: GuardConfig) -> bool:
+    """Whether `replacement` is a plausible spelling of `original` rather than another word.
+
+    Close by letters in common, or the same letters reordered (dyslexic reversals: "eht" -> "the",
+    "sub" -> "bus"), or one Damerau edit apart ("fo" -> "of").
+    """
+    a, b = original.casefold(), replacement.casefold()
+    if sorted(a) == sorted(b):
+        return True
+    if DamerauLevenshtein.distance(a, b) <= 1:
+        return True
+    return _similarity(a, b) >= config.min_edit_similarity
 
 
 def _letters(text: str) -> str:
@@ -100,6 +133,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         return "drops a word"
     if not original_words:
         return "adds a word"
+    if _fixes_case_noise(edit.original, edit.replacement):
+        return None
     kept_protected = {text for _, text in _protected_in(edit.replacement, False)}
     kept_protected |= {strip_edge_punctuation(word) for word in replacement_words}
     for kind, text in _protected_in(edit.original, _starts_sentence(source, edit.start)):
@@ -113,17 +148,12 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         _punctuation(edit.original) != _punctuation(edit.replacement)
     ):
         return "changes punctuation"
-    if (
-        edit.original != edit.replacement
-        and edit.original.casefold() == edit.replacement.casefold()
-        and not _starts_sentence(source, edit.start)
-        and strip_edge_punctuation(edit.replacement) not in _PRONOUN_I
-    ):
-        return "changes capitalisation mid-sentence"
     squeezed_original = "".join(original_words)
     squeezed_replacement = "".join(replacement_words)
     if len(original_words) != len(replacement_words):
-        # Only a split or merge may change the count: one word more or less, same letters.
+        # Only a split or merge may change the count: the same letters, differently spaced.
+        if _similarity(squeezed_original, squeezed_replacement) >= config.min_resplit_similarity:
+            return None
         if len(replacement_words) < len(original_words) - 1:
             return "drops a word"
         if len(replacement_words) > len(original_words) + 1:
@@ -131,7 +161,7 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         if _similarity(squeezed_original, squeezed_replacement) < config.min_split_merge_similarity:
             return "rewrites several words"
         return None
-    if _similarity(squeezed_original, squeezed_replacement) < config.min_edit_similarity and not (
+    if not _close_spelling(squeezed_original, squeezed_replacement, config) and not (
         _known_confusion(edit.original, edit.replacement)
     ):
         return "replaces a word with a different one"

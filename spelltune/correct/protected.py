@@ -15,7 +15,7 @@ _CODE = re.compile(
     r"^\w+\.\w+\(|^[A-Za-z_]\w*\.[A-Za-z_]\w*$"  # calls, dotted names and file names
 )
 # Words that are capitalised mid-sentence without being names.
-_ALWAYS_CAPITALISED = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
+_ALWAYS_CAPITALISED = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d", "Im", "Ive", "Id", "Ill"}
 
 
 def strip_edge_punctuation(token: str) -> str:

@@ -31,7 +31,8 @@ def test_plain_corrections_pass():
         ("He paid the bill.", "The bill.", "drops a word"),
         ("Run it now.", "Run the program now.", "rewrites several words"),
         ("I went in to town.", "I went onto town.", "rewrites several words"),
-        ("We left at ten, so we ate.", "We left at ten, So we ate.", "changes capitalisation mid-sentence"),
+        ("Call getValue first.", "Call getvalue first.", "changes a code token"),
+        ("We met London friends.", "We met london friends.", "changes a name"),
         ("We left at ten, so we ate.", "We left at ten. so we ate.", "changes punctuation"),
     ],
 )
@@ -113,3 +114,20 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
     assert guard_correction("i think dont", "i think don't").output == "i think don't"
     mixed = guard_correction("Yes i think so", "Yes I think so", GuardConfig())
     assert mixed.output == "Yes I think so"
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed"),
+    [
+        ("We passed eht test.", "We passed the test."),  # letters reversed
+        ("The sub was late.", "The bus was late."),  # a dyslexic reversal that is itself a word
+        ("I fo course agree.", "I of course agree."),
+        ("Then THe cat sat on tHis mat.", "Then the cat sat on this mat."),  # stray capitals
+        ("We argued about therules ofthe game.", "We argued about the rules of the game."),
+        ("Still, Im going.", "Still, I'm going."),
+        ("We left at ten. so we ate.", "We left at ten. So we ate."),
+    ],
+)
+def test_real_corrections_pass(source, proposed):
+    correction = guard_correction(source, proposed)
+    assert correction.output == proposed, correction.rejected
