@@ -131,3 +131,18 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
 def test_real_corrections_pass(source, proposed):
     correction = guard_correction(source, proposed)
     assert correction.output == proposed, correction.rejected
+
+
+def test_guard_lets_through_nearly_every_gold_correction_of_a_built_dataset(tmp_path):
+    """The guard must not cost the model its correct answers: the data stage's gold pairs pass."""
+    import json
+    from pathlib import Path
+
+    from spelltune.data.build import build_dataset
+    from spelltune.data.config import load_data_config
+
+    config_path = Path(__file__).resolve().parents[2] / "configs" / "data" / "quick.yaml"
+    build_dataset(load_data_config(config_path, ["pairs=2000"]), tmp_path, "jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "train.jsonl").read_text().splitlines()]
+    refused = [r for r in rows if guard_correction(r["input"], r["output"]).output != r["output"]]
+    assert len(refused) / len(rows) < 0.03, refused[:5]
