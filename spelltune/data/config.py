@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spelltune.config import dataclass_from_dict, read_config_with_overrides
 from spelltune.errors import ConfigError
 
 CATEGORIES: tuple[str, ...] = (
@@ -133,95 +132,19 @@ def _check_mix(name: str, mix: dict[str, float], known: tuple[str, ...]) -> None
         raise ConfigError(f"{name}: shares must be non-negative and not all zero")
 
 
-def _convert(value: Any, hint: Any, where: str) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        if value is None:
-            return None
-        return _convert(value, args[0], where)
-    if dataclasses.is_dataclass(hint):
-        return _from_dict(hint, value, where)
-    if origin is list:
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list, got {value!r}")
-        (item,) = typing.get_args(hint)
-        return [_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value)]
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: expected a mapping, got {value!r}")
-        _, item = typing.get_args(hint)
-        return {str(k): _convert(v, item, f"{where}.{k}") for k, v in value.items()}
-    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if hint is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
-    if hint in (int, bool) and type(value) is hint:
-        return value
-    raise ConfigError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
-
-
-def _from_dict(cls: type, data: Any, where: str) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {data!r}")
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = sorted(set(map(str, data)) - set(names))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(names)}")
-    return cls(**{k: _convert(v, hints[k], f"{where}.{k}") for k, v in data.items()})
-
-
-def apply_override(data: dict[str, Any], assignment: str) -> None:
-    """Apply one `key=value` (dotted keys reach into mappings; the value is parsed as YAML)."""
-    import yaml
-
-    key, equals, raw = assignment.partition("=")
-    if not equals or not key.strip():
-        raise ConfigError(f"--set {assignment!r}: expected key=value")
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"--set {assignment!r}: the value is not valid YAML ({error})") from error
-    parts = key.strip().split(".")
-    target = data
-    for part in parts[:-1]:
-        nested = target.setdefault(part, {})
-        if not isinstance(nested, dict):
-            raise ConfigError(f"--set {assignment!r}: {part} is not a mapping")
-        target = nested
-    target[parts[-1]] = value
-
-
 def config_from_dict(data: dict[str, Any], where: str = "config") -> DataConfig:
     """A validated DataConfig from a mapping; unknown keys or wrong types raise ConfigError."""
     defaults = dataclasses.asdict(DataConfig())
     for mix in ("category_mix", "complexity_mix"):
         if mix in data and isinstance(data[mix], dict):  # a partial mix overrides only what it names
             data = {**data, mix: {**defaults[mix], **data[mix]}}
-    config = _from_dict(DataConfig, data, where)
+    config = dataclass_from_dict(DataConfig, data, where)
     config.validate()
     return config
 
 
 def load_data_config(path: Path | str | None, overrides: list[str] | tuple[str, ...] = ()) -> DataConfig:
     """The DataConfig in a YAML file (or the defaults when `path` is None) with `key=value` overrides."""
-    import yaml
-
-    data: dict[str, Any] = {}
-    where = "config"
-    if path is not None:
-        path = Path(path)
-        where = str(path)
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file")
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: not valid YAML ({error})") from error
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected a mapping of config keys")
-        data = loaded or {}
-    for assignment in overrides:
-        apply_override(data, assignment)
+    data = read_config_with_overrides(path, overrides)
+    where = str(path) if path is not None else "config"
     return config_from_dict(data, where)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spelltune.config import dataclass_from_dict, read_config_with_overrides
 from spelltune.errors import ConfigError
 
 EMBEDDED_WORDS = "embedded"
@@ -56,60 +56,14 @@ class SpellingConfig:
         return dataclasses.asdict(self)
 
 
-def _convert(name: str, value: Any, hint: Any) -> Any:
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if typing.get_origin(hint) is not None and type(None) in typing.get_args(hint):
-        if value is None:
-            return None
-        hint = args[0]
-    if typing.get_origin(hint) is list:
-        (item,) = typing.get_args(hint)
-        if not isinstance(value, list):
-            raise ConfigError(f"{name}: expected a list, got {value!r}")
-        return [_convert(f"{name}[{i}]", v, item) for i, v in enumerate(value)]
-    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if hint is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
-    if hint is int and type(value) is int:
-        return value
-    raise ConfigError(f"{name}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
-
-
 def config_from_dict(data: dict[str, Any], where: str = "spelling config") -> SpellingConfig:
     """A validated SpellingConfig from a mapping; unknown keys or wrong types raise ConfigError."""
-    hints = typing.get_type_hints(SpellingConfig)
-    names = [f.name for f in dataclasses.fields(SpellingConfig)]
-    unknown = sorted(set(map(str, data)) - set(names))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(names)}")
-    config = SpellingConfig(**{k: _convert(k, v, hints[k]) for k, v in data.items()})
+    config = dataclass_from_dict(SpellingConfig, data, where)
     config.validate()
     return config
 
 
 def load_spelling_config(path: Path | str | None, overrides: list[str] | tuple[str, ...] = ()) -> SpellingConfig:
     """The config in a YAML file (defaults when None) with `key=value` overrides applied (values parse as YAML)."""
-    import yaml
-
-    data: dict[str, Any] = {}
-    if path is not None:
-        path = Path(path)
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file")
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: not valid YAML ({str(error).splitlines()[0]})") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected a mapping of config keys")
-        data = loaded or {}
-    for assignment in overrides:
-        key, equals, raw = assignment.partition("=")
-        if not equals or not key.strip():
-            raise ConfigError(f"--set {assignment!r}: expected key=value")
-        try:
-            data[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            raise ConfigError(f"--set {assignment!r}: the value is not valid YAML") from None
+    data = read_config_with_overrides(path, overrides)
     return config_from_dict(data, str(path) if path is not None else "spelling config")

@@ -7,12 +7,11 @@ while training, and the optimisation/hardware knobs. A YAML file only names what
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spelltune.config import dataclass_from_dict, read_config_with_overrides
 from spelltune.errors import ConfigError
 
 METHODS = ("lora", "full", "qlora")
@@ -148,90 +147,11 @@ def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
         raise ConfigError(f"{name}: unknown value {value!r} (one of {', '.join(allowed)})")
 
 
-def _convert(value: Any, hint: Any, where: str) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(value, args[0], where)
-    if dataclasses.is_dataclass(hint):
-        return _from_dict(hint, value, where)
-    if origin is list:
-        if isinstance(value, str):  # `--set lora.target_modules=all-linear`
-            value = [value]
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list, got {value!r}")
-        (item,) = typing.get_args(hint)
-        return [_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value)]
-    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if hint is float and isinstance(value, str):  # YAML reads 2e-4 (no dot) as a string
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    if hint is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
-    if hint in (int, bool) and type(value) is hint:
-        return value
-    raise ConfigError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
-
-
-def _from_dict(cls: type, data: Any, where: str) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {data!r}")
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = sorted(set(map(str, data)) - set(names))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(names)}")
-    return cls(**{k: _convert(v, hints[k], f"{where}.{k}") for k, v in data.items()})
-
-
-def apply_override(data: dict[str, Any], assignment: str) -> None:
-    """Apply one `key=value` to a config mapping (dotted keys reach into sections; values parse as YAML)."""
-    import yaml
-
-    key, equals, raw = assignment.partition("=")
-    if not equals or not key.strip():
-        raise ConfigError(f"--set {assignment!r}: expected key=value")
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"--set {assignment!r}: the value is not valid YAML ({error})") from None
-    parts = key.strip().split(".")
-    target = data
-    for part in parts[:-1]:
-        nested = target.setdefault(part, {})
-        if not isinstance(nested, dict):
-            raise ConfigError(f"--set {assignment!r}: {part} is not a section")
-        target = nested
-    target[parts[-1]] = value
-
-
 def config_from_dict(data: dict[str, Any], where: str = "config") -> TrainConfig:
     """A validated TrainConfig from a mapping; unknown keys or wrong types raise ConfigError."""
-    config = _from_dict(TrainConfig, data, where)
+    config = dataclass_from_dict(TrainConfig, data, where)
     config.validate()
     return config
-
-
-def read_config_yaml(path: Path | str) -> dict[str, Any]:
-    """The mapping in a config YAML file, or ConfigError naming the file."""
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such config file")
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        first = str(error).splitlines()[0] if str(error) else "parse error"
-        raise ConfigError(f"{path}: not valid YAML ({first})") from None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise ConfigError(f"{path}: expected a mapping of config keys")
-    return loaded or {}
 
 
 def load_train_config(path: Path | str | None, overrides: list[str] | tuple[str, ...] = ()) -> TrainConfig:
@@ -239,9 +159,7 @@ def load_train_config(path: Path | str | None, overrides: list[str] | tuple[str,
 
     Relative `data.path` values are taken relative to the working directory, as on the command line.
     """
-    data = read_config_yaml(path) if path is not None else {}
-    for assignment in overrides:
-        apply_override(data, assignment)
+    data = read_config_with_overrides(path, overrides)
     return config_from_dict(data, str(path) if path is not None else "config")
 
 
