@@ -44,6 +44,12 @@ _mount_stage_commands()
 
 def main() -> None:
     """Entry point: run the CLI; a user-caused failure becomes one line on stderr and exit code 2."""
+    import warnings
+
+    # Libraries' deprecation notices are for developers, not for someone correcting a letter.
+    if not os.environ.get("SPELLTUNE_DEBUG"):
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
     try:
         exit_code = app(standalone_mode=False)
     except SpelltuneError as error:

@@ -38,7 +38,8 @@ def compute_edits(source: str, target: str) -> list[Edit]:
     edits: list[Edit] = []
     for block in _changed_blocks(source_words, target_words):
         i1, i2, j1, j2 = block
-        if i2 - i1 == j2 - j1 and all(
+        respaced = "".join(source_words[i1:i2]) == "".join(target_words[j1:j2])
+        if not respaced and i2 - i1 == j2 - j1 and all(
             _resembles(source_words[i1 + k], target_words[j1 + k]) for k in range(i2 - i1)
         ):
             for offset in range(i2 - i1):

@@ -29,6 +29,7 @@ class GuardConfig:
     min_piece_similarity: float = 0.6
     # Character similarity below which a single replaced word counts as a different word.
     min_edit_similarity: float = 0.5
+    min_edit_similarity_new_first_letter: float = 0.65
     # Similarity, spaces removed, that a split or merge must keep ("alot" -> "a lot" is 1.0).
     min_split_merge_similarity: float = 0.8
     # Above this (spaces removed) any re-spacing is allowed: "therules ofthe" -> "the rules of the".
@@ -81,7 +82,10 @@ def _close_spelling(original: str, replacement: str, config: GuardConfig) -> boo
         return True
     if DamerauLevenshtein.distance(a, b) <= 1:
         return True
-    return _similarity(a, b) >= config.min_edit_similarity
+    # Misspellings nearly always keep the first letter; a new first letter needs more in common
+    # ("fone" -> "phone" passes, "yesterday" -> "today" does not).
+    needed = config.min_edit_similarity if a[:1] == b[:1] else config.min_edit_similarity_new_first_letter
+    return _similarity(a, b) >= needed
 
 
 def _letters(text: str) -> str:

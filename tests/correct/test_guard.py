@@ -26,6 +26,7 @@ def test_plain_corrections_pass():
         ("Keep every single word.", "Keep every word.", "drops a word"),
         ("We went home.", "We quickly went home.", "adds a word"),
         ("The house is red.", "The building is red.", "replaces a word with a different one"),
+        ("Yesterday I left.", "Today I left.", "replaces a word with a different one"),
         ("I have two cats.", "I have 2 cats.", "adds a number"),
         ("It is at https://x.org/a.html for reference.", "It is at https://x.org/a.html.", "drops a word"),
         ("He paid the bill.", "The bill.", "drops a word"),
@@ -122,6 +123,7 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
         ("We passed eht test.", "We passed the test."),  # letters reversed
         ("The sub was late.", "The bus was late."),  # a dyslexic reversal that is itself a word
         ("I fo course agree.", "I of course agree."),
+        ("Call me on the fone.", "Call me on the phone."),
         ("Then THe cat sat on tHis mat.", "Then the cat sat on this mat."),  # stray capitals
         ("We argued about therules ofthe game.", "We argued about the rules of the game."),
         ("Still, Im going.", "Still, I'm going."),
