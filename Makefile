@@ -14,8 +14,7 @@ STAMP := $(VENV)/.spelltune-installed
 .PHONY: demo test install clean
 
 demo: $(STAMP)
-	@echo "== spelltune fix --diff examples/sample.txt (model: the default, $$($(BIN)/python -c 'from spelltune.models import DEFAULT_MODEL_SPEC as d; print(d)'))"
-	$(BIN)/spelltune fix --diff --file examples/sample.txt
+	bash scripts/demo.sh
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

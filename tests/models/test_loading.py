@@ -91,3 +91,15 @@ def test_every_preset_states_its_license_and_size():
     for preset in PRESETS.values():
         assert preset.license and preset.parameters and preset.download_size
         assert sum(map(bool, (preset.hub_id, preset.gguf_package, preset.packaged_adapter))) == 1
+
+
+def test_shipped_default_is_a_packaged_adapter_on_the_embedded_model():
+    from spelltune.models import DEFAULT_MODEL_SPEC
+
+    resolved = resolve_model_spec("default")
+    assert (resolved.kind, resolved.base_spec) == ("adapter_dir", "smollm2-135m")
+    assert DEFAULT_MODEL_SPEC == "default"
+    config = json.loads((PRESETS["default"].adapter_dir / "adapter_config.json").read_text())
+    assert config["base_model_name_or_path"] == "smollm2-135m"
+    weights = PRESETS["default"].adapter_dir / "adapter_model.safetensors"
+    assert weights.stat().st_size <= 25 * 1024 * 1024

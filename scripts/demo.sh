@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole pipeline on a CPU, end to end: build data, fine-tune briefly, evaluate against the
+# classic baselines, compare, and correct a sample paragraph. Run through `make demo`.
+#
+#   DEMO_DIR   where everything is written            (default: runs/demo)
+#   BENCH      a corrupt.txt/correct.txt benchmark    (default: ../shared/data/neuspell-bea322 when
+#              present, else the project's own suite)
+#   LM_LIMIT   sentences per language-model eval      (default: 100; the baselines see them all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+DEMO_DIR=${DEMO_DIR:-runs/demo}
+LM_LIMIT=${LM_LIMIT:-100}
+if [[ -z "${BENCH:-}" ]]; then
+  if [[ -d ../shared/data/neuspell-bea322 ]]; then BENCH=../shared/data/neuspell-bea322; else BENCH=own; fi
+fi
+DEFAULT_MODEL=$($BIN/python -c 'from spelltune.models import DEFAULT_MODEL_SPEC as d; print(d)')
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "1/5 build the quick dataset (embedded sources only)"
+$BIN/spelltune data build configs/data/quick.yaml --out "$DEMO_DIR/data"
+$BIN/spelltune data check "$DEMO_DIR/data"
+
+step "2/5 fine-tune the embedded SmolLM2-135M briefly (configs/train/cpu-smoke.yaml): watch the loss fall"
+rm -rf "$DEMO_DIR/train"
+$BIN/spelltune train configs/train/cpu-smoke.yaml --out "$DEMO_DIR/train" --set "data.path=$DEMO_DIR/data"
+
+step "3/5 evaluate on $BENCH: the demo run and '$DEFAULT_MODEL' (first $LM_LIMIT sentences), and the classic baselines"
+reports=()
+for model in identity symspell pyspellchecker; do
+  $BIN/spelltune eval --model "$model" --suite "$BENCH" --out "$DEMO_DIR/eval/$model"
+  reports+=("$DEMO_DIR/eval/$model")
+done
+for model in "$DEMO_DIR/train" "$DEFAULT_MODEL"; do
+  name=$(basename "$model")
+  $BIN/spelltune eval --model "$model" --suite "$BENCH" --limit "$LM_LIMIT" --out "$DEMO_DIR/eval/$name"
+  reports+=("$DEMO_DIR/eval/$name")
+done
+
+step "4/5 compare (table below; plots in $DEMO_DIR/compare)"
+$BIN/spelltune compare "${reports[@]}" --out "$DEMO_DIR/compare"
+
+step "5/5 correct examples/sample.txt with '$DEFAULT_MODEL'"
+$BIN/spelltune fix --diff --file examples/sample.txt
