@@ -34,6 +34,8 @@ class GuardConfig:
     min_split_merge_similarity: float = 0.8
     # Above this (spaces removed) any re-spacing is allowed: "therules ofthe" -> "the rules of the".
     min_resplit_similarity: float = 0.95
+    # Refuse swapping one correctly spelled word for another unless it is a known confusion.
+    keep_correct_words: bool = True
     # Keep all-lowercase text lowercase (learners' and chat style): "i" is not changed to "I".
     keep_lowercase_style: bool = True
 
@@ -69,6 +71,25 @@ def _fixes_case_noise(original: str, replacement: str) -> bool:
     if core[0].isupper() and core[1:].islower():
         return False
     return fixed.islower() or (fixed[0].isupper() and fixed[1:].islower())
+
+
+def _swaps_correct_word(original: str, replacement: str) -> bool:
+    """Whether a correctly spelled word becomes another one without a known reason to.
+
+    Known reasons: a listed homophone (checked before), the same letters reordered ("form" ->
+    "from"), a missing apostrophe ("wed" -> "we'd"), or a single slip of a key, dyslexic
+    reversals included ("bog" -> "dog"). Anything else ("july" -> "june", "finally" ->
+    "fortunately") changes meaning, not spelling.
+    """
+    from spelltune.correct.dictionary import is_english_word
+
+    a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
+    if a == b or not (is_english_word(a) and is_english_word(b)):
+        return False
+    if sorted(a) == sorted(b) or a.replace("'", "") == b.replace("'", ""):
+        return False
+    # One slip of a key ("eat" -> "sat", "you" -> "your") is a typo even when it makes a word.
+    return DamerauLevenshtein.distance(a, b) > 1
 
 
 def _close_spelling(original: str, replacement: str, config: GuardConfig) -> bool:
@@ -148,7 +169,9 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
     for kind, text in _protected_in(edit.replacement, _starts_sentence(source, edit.start)):
         if kind != "name" and text not in source_protected:
             return f"adds {_NOUN[kind]}"
-    if _letters(edit.original).casefold() == _letters(edit.replacement).casefold() and (
+    if _letters(strip_edge_punctuation(edit.original)).casefold() == _letters(
+        strip_edge_punctuation(edit.replacement)
+    ).casefold() and (
         _punctuation(edit.original) != _punctuation(edit.replacement)
     ):
         return "changes punctuation"
@@ -156,6 +179,10 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
     squeezed_replacement = "".join(replacement_words)
     if len(original_words) != len(replacement_words):
         # Only a split or merge may change the count: the same letters, differently spaced.
+        if len(replacement_words) < len(original_words) and "'" in squeezed_replacement.replace("’", "'") and (
+            "'" not in squeezed_original.replace("’", "'")
+        ):
+            return "contracts words"  # "they are" -> "they're" is style, not spelling
         if _similarity(squeezed_original, squeezed_replacement) >= config.min_resplit_similarity:
             return None
         if len(replacement_words) < len(original_words) - 1:
@@ -165,10 +192,12 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         if _similarity(squeezed_original, squeezed_replacement) < config.min_split_merge_similarity:
             return "rewrites several words"
         return None
-    if not _close_spelling(squeezed_original, squeezed_replacement, config) and not (
-        _known_confusion(edit.original, edit.replacement)
-    ):
+    if _known_confusion(edit.original, edit.replacement):
+        return None
+    if not _close_spelling(squeezed_original, squeezed_replacement, config):
         return "replaces a word with a different one"
+    if config.keep_correct_words and len(original_words) == 1 and _swaps_correct_word(edit.original, edit.replacement):
+        return "replaces a correctly spelled word"
     return None
 
 

@@ -27,6 +27,10 @@ def test_plain_corrections_pass():
         ("We went home.", "We quickly went home.", "adds a word"),
         ("The house is red.", "The building is red.", "replaces a word with a different one"),
         ("Yesterday I left.", "Today I left.", "replaces a word with a different one"),
+        ("We go in july.", "We go in june.", "replaces a correctly spelled word"),
+        ("we finally went", "we fortunately went", "replaces a correctly spelled word"),
+        ("and they are happy", "and they're happy", "contracts words"),
+        ("don't answer me?", "don't answer me.'", "changes punctuation"),
         ("I have two cats.", "I have 2 cats.", "adds a number"),
         ("It is at https://x.org/a.html for reference.", "It is at https://x.org/a.html.", "drops a word"),
         ("He paid the bill.", "The bill.", "drops a word"),
@@ -124,6 +128,9 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
         ("The sub was late.", "The bus was late."),  # a dyslexic reversal that is itself a word
         ("I fo course agree.", "I of course agree."),
         ("Call me on the fone.", "Call me on the phone."),
+        ("I came form home.", "I came from home."),
+        ("The bog barked.", "The dog barked."),
+        ("Their going home.", "They're going home."),
         ("Then THe cat sat on tHis mat.", "Then the cat sat on this mat."),  # stray capitals
         ("We argued about therules ofthe game.", "We argued about the rules of the game."),
         ("Still, Im going.", "Still, I'm going."),
