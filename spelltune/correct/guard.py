@@ -31,7 +31,7 @@ class GuardConfig:
     min_edit_similarity: float = 0.5
     min_edit_similarity_new_first_letter: float = 0.65
     # Similarity, spaces removed, that a split or merge must keep ("alot" -> "a lot" is 1.0).
-    min_split_merge_similarity: float = 0.8
+    min_split_merge_similarity: float = 0.85
     # Above this (spaces removed) any re-spacing is allowed: "therules ofthe" -> "the rules of the".
     min_resplit_similarity: float = 0.95
     # Refuse swapping one correctly spelled word for another unless it is a known confusion.
@@ -71,6 +71,24 @@ def _fixes_case_noise(original: str, replacement: str) -> bool:
     if core[0].isupper() and core[1:].islower():
         return False
     return fixed.islower() or (fixed[0].isupper() and fixed[1:].islower())
+
+
+def _garbles_capitalised_word(original_words: list[str], replacement_words: list[str]) -> bool:
+    """Whether a capitalised word (a possible name, even at a sentence start) becomes a non-word.
+
+    "Becuase" -> "Because" is a correction; "Siobhan" -> "Siborjan" is a name being mangled.
+    """
+    from spelltune.correct.dictionary import is_english_word
+
+    if len(original_words) != 1 or len(replacement_words) != 1:
+        return False
+    original = strip_edge_punctuation(original_words[0])
+    replacement = strip_edge_punctuation(replacement_words[0])
+    if not original[:1].isupper() or original.casefold() == replacement.casefold():
+        return False
+    if "'" in replacement or "’" in replacement:
+        return False  # contractions ("Im" -> "I'm") are not in the word list
+    return not is_english_word(original) and not is_english_word(replacement)
 
 
 def _swaps_correct_word(original: str, replacement: str) -> bool:
@@ -194,6 +212,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         return None
     if _known_confusion(edit.original, edit.replacement):
         return None
+    if _garbles_capitalised_word(original_words, replacement_words):
+        return "changes a name"
     if not _close_spelling(squeezed_original, squeezed_replacement, config):
         return "replaces a word with a different one"
     if config.keep_correct_words and len(original_words) == 1 and _swaps_correct_word(edit.original, edit.replacement):

@@ -47,6 +47,12 @@ def protected_kind(token: str, sentence_start: bool) -> str | None:
     return None
 
 
+# Abbreviations whose full stop does not end a sentence ("Dr. Adeyemi" is a name, not a new sentence).
+_TITLE_ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "sr.", "jr.", "e.g.", "i.e.", "vs.", "no."}
+
+
 def ends_sentence(token: str) -> bool:
     """Whether the next token starts a new sentence (this one ends with . ! ? or a colon)."""
+    if token.lower() in _TITLE_ABBREVIATIONS:
+        return False
     return token.rstrip("\"'”’)]}").endswith((".", "!", "?", ":"))

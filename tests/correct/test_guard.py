@@ -28,6 +28,9 @@ def test_plain_corrections_pass():
         ("The house is red.", "The building is red.", "replaces a word with a different one"),
         ("Yesterday I left.", "Today I left.", "replaces a word with a different one"),
         ("We go in july.", "We go in june.", "replaces a correctly spelled word"),
+        ("Siobhan met us.", "Siborjan met us.", "changes a name"),
+        ("Ask Dr. Oluwaseun now.", "Ask Dr. Oluwasi now.", "changes a name"),
+        ("we are to gether.", "we are to get home.", "rewrites several words"),
         ("we finally went", "we fortunately went", "replaces a correctly spelled word"),
         ("and they are happy", "and they're happy", "contracts words"),
         ("don't answer me?", "don't answer me.'", "changes punctuation"),
@@ -134,6 +137,7 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
         ("Then THe cat sat on tHis mat.", "Then the cat sat on this mat."),  # stray capitals
         ("We argued about therules ofthe game.", "We argued about the rules of the game."),
         ("Still, Im going.", "Still, I'm going."),
+        ("Becuase it rained.", "Because it rained."),
         ("We left at ten. so we ate.", "We left at ten. So we ate."),
     ],
 )
