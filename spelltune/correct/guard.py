@@ -73,6 +73,34 @@ def _fixes_case_noise(original: str, replacement: str) -> bool:
     return fixed.islower() or (fixed[0].isupper() and fixed[1:].islower())
 
 
+_REGIONAL_PATTERNS = [
+    (re.compile(r"(?<=\w\w)" + pattern), american)  # two letters before: "four" is not "for"
+    for pattern, american in (
+        (r"is(e|ed|es|ing|ation|ations)$", r"iz\1"),
+        (r"ys(e|ed|es|ing)$", r"yz\1"),
+        (r"our(s|ed|ing|ite|ites|able|ful)?$", r"or\1"),
+        (r"tre(s)?$", r"ter\1"),
+        (r"ogue(s)?$", r"og\1"),
+        (r"ll(ed|ing|er|ers)$", r"l\1"),
+        (r"ence$", r"ense"),
+    )
+]
+
+
+def _regional_variant(original: str, replacement: str) -> bool:
+    """Whether the two are one word in British and American spelling ("realise" / "realize")."""
+    a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
+    if a == b:
+        return False
+
+    def americanised(word: str) -> str:
+        for pattern, american in _REGIONAL_PATTERNS:
+            word = pattern.sub(american, word)
+        return word
+
+    return americanised(a) == americanised(b)
+
+
 def _garbles_capitalised_word(original_words: list[str], replacement_words: list[str]) -> bool:
     """Whether a capitalised word (a possible name, even at a sentence start) becomes a non-word.
 
@@ -210,6 +238,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         if _similarity(squeezed_original, squeezed_replacement) < config.min_split_merge_similarity:
             return "rewrites several words"
         return None
+    if len(original_words) == 1 and _regional_variant(original_words[0], replacement_words[0]):
+        return "changes a British or American spelling"
     if _known_confusion(edit.original, edit.replacement):
         return None
     if _garbles_capitalised_word(original_words, replacement_words):
