@@ -23,7 +23,7 @@ $BIN/spelltune data check "$DEMO_DIR/data"
 
 step "2/5 fine-tune the embedded SmolLM2-135M briefly (configs/train/cpu-smoke.yaml): watch the loss fall"
 rm -rf "$DEMO_DIR/train"
-$BIN/spelltune train configs/train/cpu-smoke.yaml --out "$DEMO_DIR/train" --set "data.path=$DEMO_DIR/data"
+$BIN/spelltune train configs/train/cpu-smoke.yaml --out "$DEMO_DIR/train" --set "data.path=$DEMO_DIR/data" --set "data.overrides=[]"
 
 step "3/5 evaluate on $BENCH: the demo run and '$DEFAULT_MODEL' (first $LM_LIMIT sentences), and the classic baselines"
 reports=()
