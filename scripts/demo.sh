@@ -5,7 +5,7 @@
 #   DEMO_DIR   where everything is written            (default: runs/demo)
 #   BENCH      a corrupt.txt/correct.txt benchmark    (default: ../shared/data/neuspell-bea322 when
 #              present, else the project's own suite)
-#   LM_LIMIT   sentences per language-model eval      (default: 100; the baselines see them all)
+#   LM_LIMIT   sentences per eval, the same for every model (default: 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -25,10 +25,10 @@ step "2/5 fine-tune the embedded SmolLM2-135M briefly (configs/train/cpu-smoke.y
 rm -rf "$DEMO_DIR/train"
 $BIN/spelltune train configs/train/cpu-smoke.yaml --out "$DEMO_DIR/train" --set "data.path=$DEMO_DIR/data" --set "data.overrides=[]"
 
-step "3/5 evaluate on $BENCH: the demo run and '$DEFAULT_MODEL' (first $LM_LIMIT sentences), and the classic baselines"
+step "3/5 evaluate on $BENCH (first $LM_LIMIT sentences): the demo run, '$DEFAULT_MODEL' and the classic baselines"
 reports=()
 for model in identity symspell pyspellchecker; do
-  $BIN/spelltune eval --model "$model" --suite "$BENCH" --out "$DEMO_DIR/eval/$model"
+  $BIN/spelltune eval --model "$model" --suite "$BENCH" --limit "$LM_LIMIT" --out "$DEMO_DIR/eval/$model"
   reports+=("$DEMO_DIR/eval/$model")
 done
 for model in "$DEMO_DIR/train" "$DEFAULT_MODEL"; do
