@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from spelltune.errors import ConfigError, DataFormatError
-from spelltune.prompt import build_training_example
+from spelltune.prompt import TrainingExample, build_training_example
 from spelltune.train.config import DataSettings
 
 SPLIT_FILES = {"train": "train.jsonl", "validation": "validation.jsonl"}
@@ -26,6 +26,9 @@ class Pair:
     input: str
     output: str
     category: str = ""
+    # Rows from other stages (the spelling study) may carry their own rendered prompt and completion.
+    prompt: str | None = None
+    completion: str | None = None
 
 
 @dataclass
@@ -74,7 +77,17 @@ def read_pairs(path: Path) -> list[Pair]:
                 continue
             try:
                 row = json.loads(line)
-                pairs.append(Pair(str(row["input"]), str(row["output"]), str(row.get("category", ""))))
+                prompt, completion = row.get("prompt"), row.get("completion")
+                own_format = isinstance(prompt, str) and isinstance(completion, str)
+                pairs.append(
+                    Pair(
+                        str(row["input"]),
+                        str(row["output"]),
+                        str(row.get("category", "")),
+                        prompt if own_format else None,
+                        completion if own_format else None,
+                    )
+                )
             except (ValueError, KeyError, TypeError):
                 raise DataFormatError(f"{path}:{number}: expected a JSON object with 'input' and 'output'") from None
     if not pairs:
@@ -99,13 +112,20 @@ def sample_pairs(pairs: list[Pair], count: int, seed: int) -> list[Pair]:
     return random.Random(seed).sample(pairs, count)
 
 
+def training_example(pair: Pair, tokenizer: Any) -> TrainingExample:
+    """The pair's own prompt and completion when it has them, else the shared correction format."""
+    if pair.prompt is not None and pair.completion is not None:
+        return TrainingExample(prompt=pair.prompt, completion=pair.completion)
+    return build_training_example(tokenizer, pair.input, pair.output)
+
+
 def to_prompt_completion(pairs: list[Pair], tokenizer: Any) -> Any:
     """A `datasets.Dataset` with the `prompt` and `completion` columns SFTTrainer trains on."""
     from datasets import Dataset
 
     rows = {"prompt": [], "completion": []}
     for pair in pairs:
-        example = build_training_example(tokenizer, pair.input, pair.output)
+        example = training_example(pair, tokenizer)
         rows["prompt"].append(example.prompt)
         rows["completion"].append(example.completion)
     return Dataset.from_dict(rows)

@@ -57,9 +57,9 @@ def drop_long_pairs(pairs: list[Pair], tokenizer: Any, max_length: int) -> tuple
     Dropping beats truncating: a cut-off completion teaches nothing and, padding-free, TRL does not
     truncate at all.
     """
-    from spelltune.prompt import build_training_example
+    from spelltune.train.dataset import training_example
 
-    examples = [build_training_example(tokenizer, pair.input, pair.output) for pair in pairs]
+    examples = [training_example(pair, tokenizer) for pair in pairs]
     prompt_lengths = [len(ids) for ids in tokenizer([e.prompt for e in examples], add_special_tokens=False).input_ids]
     completion_lengths = [
         len(ids) for ids in tokenizer([e.completion for e in examples], add_special_tokens=False).input_ids
