@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from spelltune.errors import DataFormatError, InputError
+from spelltune.jsonl import read_jsonl_objects
 from spelltune.spelling.answer import parse_count, parse_letter, parse_spelling
 from spelltune.spelling.metrics import (character_accuracy, count_error_kind, normalized_levenshtein, perplexity,
                                         position_error_kind, summarize)
@@ -39,17 +40,10 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise InputError(f"{path}: no such question file; build one with `spelltune spelling build`")
     rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if row["kind"] not in KINDS or not row["word"] or not row["answer"]:
-                    raise ValueError
-            except (ValueError, KeyError, TypeError):
-                raise DataFormatError(f"{path}:{number}: expected a question row from `spelltune spelling build`") from None
-            rows.append(row)
+    for number, row in read_jsonl_objects(path):
+        if row.get("kind") not in KINDS or not row.get("word") or not row.get("answer"):
+            raise DataFormatError(f"{path}:{number}: expected a question row from `spelltune spelling build`")
+        rows.append(row)
     if not rows:
         raise DataFormatError(f"{path} holds no questions")
     return rows

@@ -6,13 +6,13 @@ TRL masks every prompt position and the loss falls on the corrected text (and it
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spelltune.errors import ConfigError, DataFormatError
+from spelltune.jsonl import read_jsonl_objects
 from spelltune.prompt import TrainingExample, build_training_example
 from spelltune.train.config import DataSettings
 
@@ -68,28 +68,21 @@ def build_data_into_run(config_path: Path, overrides: list[str], out_dir: Path) 
 
 def read_pairs(path: Path) -> list[Pair]:
     """The pairs in one JSONL split file; DataFormatError names the first bad line."""
-    if not path.is_file():
-        raise DataFormatError(f"{path} is missing: build the dataset with `spelltune data build`")
     pairs = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                prompt, completion = row.get("prompt"), row.get("completion")
-                own_format = isinstance(prompt, str) and isinstance(completion, str)
-                pairs.append(
-                    Pair(
-                        str(row["input"]),
-                        str(row["output"]),
-                        str(row.get("category", "")),
-                        prompt if own_format else None,
-                        completion if own_format else None,
-                    )
-                )
-            except (ValueError, KeyError, TypeError):
-                raise DataFormatError(f"{path}:{number}: expected a JSON object with 'input' and 'output'") from None
+    for number, row in read_jsonl_objects(path, "build the dataset with `spelltune data build`"):
+        if not isinstance(row.get("input"), str) or not isinstance(row.get("output"), str):
+            raise DataFormatError(f"{path}:{number}: expected a JSON object with 'input' and 'output'")
+        prompt, completion = row.get("prompt"), row.get("completion")
+        own_format = isinstance(prompt, str) and isinstance(completion, str)
+        pairs.append(
+            Pair(
+                row["input"],
+                row["output"],
+                str(row.get("category", "")),
+                prompt if own_format else None,
+                completion if own_format else None,
+            )
+        )
     if not pairs:
         raise DataFormatError(f"{path} holds no pairs")
     return pairs
