@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from spelltune.errors import DataFormatError, InputError
 from spelltune.jsonl import read_jsonl_objects
+from spelltune.models.generation import generate_greedy
 from spelltune.spelling.answer import parse_count, parse_letter, parse_spelling
 from spelltune.spelling.metrics import (character_accuracy, count_error_kind, normalized_levenshtein, perplexity,
                                         position_error_kind, summarize)
@@ -58,26 +59,6 @@ def select_questions(rows: list[dict[str, Any]], per_type: int) -> list[dict[str
             taken[row["kind"]] = taken.get(row["kind"], 0) + 1
             chosen.append(row)
     return chosen
-
-
-def generate_answers(model: Any, tokenizer: Any, prompts: list[str], max_new_tokens: int, batch_size: int,
-                     progress: Callable[[int], None] | None = None) -> list[str]:
-    """Greedy continuations of `prompts`, left-padded in batches, decoded without special tokens."""
-    import torch
-
-    tokenizer.padding_side = "left"
-    outputs: list[str] = []
-    for start in range(0, len(prompts), batch_size):
-        batch = prompts[start:start + batch_size]
-        encoded = tokenizer(batch, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
-        with torch.inference_mode():
-            generated = model.generate(**encoded, max_new_tokens=max_new_tokens, do_sample=False,
-                                       pad_token_id=tokenizer.pad_token_id)
-        new_tokens = generated[:, encoded["input_ids"].shape[1]:]
-        outputs += tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-        if progress:
-            progress(len(batch))
-    return outputs
 
 
 def answer_perplexity(model: Any, tokenizer: Any, rows: list[dict[str, Any]], batch_size: int,
@@ -162,13 +143,13 @@ def evaluate_model(model_spec: str, questions_path: Path, settings: EvalSettings
             kind_rows = [r for r in rows if r["kind"] == kind]
             shots = FEW_SHOTS[kind] if settings.few_shot else []
             prompts = [build_prompt(tokenizer, r["question"], shots) for r in kind_rows]
-            generations = generate_answers(model, tokenizer, prompts, MAX_NEW_TOKENS[kind], settings.batch_size,
+            generations = generate_greedy(model, tokenizer, prompts, MAX_NEW_TOKENS[kind], settings.batch_size,
                                            bar.update)
             predictions += [score_question(r, g) for r, g in zip(kind_rows, generations)]
         if probe_words:
             shots = FEW_SHOTS["spell"] if settings.few_shot else []
             prompts = [build_prompt(tokenizer, spelling_probe_question(w), shots) for w, _ in probe_words]
-            generations = generate_answers(model, tokenizer, prompts, MAX_NEW_TOKENS["spell"], settings.batch_size,
+            generations = generate_greedy(model, tokenizer, prompts, MAX_NEW_TOKENS["spell"], settings.batch_size,
                                            bar.update)
             predictions += [score_spelling(w, b, g) for (w, b), g in zip(probe_words, generations)]
     say("measuring answer perplexity")

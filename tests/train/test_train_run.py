@@ -186,3 +186,21 @@ def test_merge_saves_full_weights_that_the_manifest_points_at(tiny_model_dir, ti
     ids = torch.tensor([[1, 2, 3, 4]])
     with torch.no_grad():
         assert torch.allclose(merged.model(ids).logits, with_adapter.model(ids).logits, atol=1e-5)
+
+
+def test_rows_with_their_own_prompt_are_validated_by_answering_that_prompt(tiny_model_dir, tmp_path):
+    """Study questions are scored on the model's answer to their own prompt, not on a correction of `input`."""
+    data_dir = tmp_path / "questions"
+    data_dir.mkdir()
+    prompt = "<|im_start|>user\nHow many letters? {}<|im_end|>\n<|im_start|>assistant\n"
+    for split, count in (("train", 64), ("validation", 8)):
+        rows = [{"input": f"word{split}{i}", "output": "7", "prompt": prompt.format(f"w{split}{i}"),
+                 "completion": "7<|im_end|>"} for i in range(count)]
+        (data_dir / f"{split}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    settings = tiny_train_settings(tiny_model_dir, data_dir, max_steps=24, lr=1.0e-2, method="full",
+                                   **{"eval.every_steps": 24, "eval.exact_match_pairs": 8})
+    result = train_model(config_from_dict(settings), tmp_path / "run")
+    entries = [json.loads(line) for line in (result.run_dir / "metrics.jsonl").read_text().splitlines()]
+    final = [e for e in entries if "eval_exact_match" in e][-1]
+    # Corrected as text, `wordvalidation3` never equals "7"; answered from its prompt, the learned "7" does.
+    assert final["eval_exact_match"] == 1.0
