@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from spelltune.correct.corrector import Correction, Corrector, Edit
+from spelltune.correct.dictionary import load_symspell, match_case
 
 # A token the per-word correctors may change: letters only, not glued to digits, '@', '/', '.' words.
 _WORD = re.compile(r"(?<![\w@/.'’-])[A-Za-z]+(?![\w@/'’-])(?!\.[A-Za-z])")
@@ -37,14 +38,6 @@ class IdentityCorrector:
     def correct_lines(self, lines: list[str]) -> list[Correction]:
         """Return each line unchanged."""
         return [Correction(input=line, output=line) for line in lines]
-
-
-def _match_case(original: str, replacement: str) -> str:
-    if original.isupper() and len(original) > 1:
-        return replacement.upper()
-    if original[:1].isupper():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
 
 
 class PerWordCorrector:
@@ -72,7 +65,7 @@ class PerWordCorrector:
             suggestion = self._suggest(word.lower())
             if not suggestion or suggestion == word.lower():
                 continue
-            replacement = _match_case(word, suggestion)
+            replacement = match_case(word, suggestion)
             if replacement == word:
                 continue
             pieces.append(line[cursor:start])
@@ -94,7 +87,7 @@ class SymSpellCompoundCorrector:
     name = "symspell-compound"
 
     def __init__(self) -> None:
-        self._symspell = _load_symspell()
+        self._symspell = load_symspell()
         self.size_parameters = len(self._symspell.words)
         self.size_label = f"{self.size_parameters:,}-word dictionary"
 
@@ -120,23 +113,11 @@ def _compute_edits(source: str, target: str) -> list[Edit]:
     return list(compute_edits(source, target))
 
 
-@lru_cache(maxsize=1)
-def _load_symspell():
-    from importlib.resources import files
-
-    from symspellpy import SymSpell
-
-    symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-    dictionary = files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-    symspell.load_dictionary(str(dictionary), term_index=0, count_index=1, encoding="utf-8")
-    return symspell
-
-
 def symspell_corrector() -> PerWordCorrector:
     """SymSpell, one word at a time: the most frequent dictionary word within edit distance 2."""
     from symspellpy import Verbosity
 
-    symspell = _load_symspell()
+    symspell = load_symspell()
 
     def suggest(word: str) -> str:
         if word in symspell.words:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.guard import GuardConfig, guard_correction
+from spelltune.correct.rescore import CandidateRescorer, RescoreSettings
 from spelltune.correct.segment import Piece, needs_model, split_into_pieces
 from spelltune.models.loading import LoadedModel
 from spelltune.prompt import build_prompt, parse_completion
@@ -25,10 +26,13 @@ class GenerationSettings:
     # At batch size 1, draft tokens from the input (the output mostly copies it): ~1.6x faster.
     prompt_lookup_tokens: int = 10
     guard: GuardConfig = field(default_factory=GuardConfig)
+    # Misspellings left after the guard: dictionary candidates scored by the model in context.
+    rescore: RescoreSettings = field(default_factory=RescoreSettings)
 
 
 class LMCorrector:
-    """Corrects lines with a causal LM: split into pieces, generate in batches, guard every edit."""
+    """Corrects lines with a causal LM: split into pieces, generate in batches, guard every edit, then
+    let the model choose among dictionary spellings for the misspellings still left."""
 
     def __init__(self, loaded: LoadedModel, batch_size: int = 16, settings: GenerationSettings | None = None):
         self.loaded = loaded
@@ -37,6 +41,7 @@ class LMCorrector:
         self.settings = settings or GenerationSettings()
         self.tokenizer = loaded.tokenizer
         self.tokenizer.padding_side = "left"
+        self.rescorer = CandidateRescorer(loaded, self.settings.rescore)
 
     def correct_lines(
         self, lines: list[str], on_progress: Callable[[int], None] | None = None
@@ -44,43 +49,66 @@ class LMCorrector:
         """One Correction per line, in order; `on_progress(n)` is called as n more pieces finish."""
         pieces_by_line = [split_into_pieces(line, self.settings.max_words_per_piece) for line in lines]
         pending = sorted({p.text for pieces in pieces_by_line for p in pieces if needs_model(p.text)})
-        proposals = self.generate(pending, on_progress)
-        return [self._assemble(line, pieces, proposals) for line, pieces in zip(lines, pieces_by_line)]
+        corrected = self.correct_pieces(pending, on_progress)
+        return [self._assemble(line, pieces, corrected) for line, pieces in zip(lines, pieces_by_line)]
 
-    def _assemble(self, line: str, pieces: list[Piece], proposals: dict[str, str]) -> Correction:
+    def correct_pieces(
+        self, texts: list[str], on_progress: Callable[[int], None] | None = None
+    ) -> dict[str, Correction]:
+        """The guarded, rescored correction of each piece of text (batch by batch, for honest progress)."""
+        corrections: dict[str, Correction] = {}
+        for batch, generated in self._generated_batches(texts):
+            for text, proposal in zip(batch, generated):
+                corrections[text] = self._correct_piece(text, parse_completion(proposal))
+            if on_progress:
+                on_progress(len(batch))
+        return corrections
+
+    def _correct_piece(self, text: str, proposal: str) -> Correction:
+        guarded = guard_correction(text, proposal, self.settings.guard)
+        rescored = self.rescorer.rescore(text, guarded.output)
+        if rescored == guarded.output:
+            return guarded
+        final = guard_correction(text, rescored, self.settings.guard)
+        return Correction(input=text, output=final.output, edits=final.edits,
+                          rejected=guarded.rejected + [r for r in final.rejected if r not in guarded.rejected])
+
+    def _assemble(self, line: str, pieces: list[Piece], corrections: dict[str, Correction]) -> Correction:
         edits: list[Edit] = []
         rejected: list[Rejection] = []
         output_parts, cursor = [], 0
         for piece in pieces:
             output_parts.append(line[cursor : piece.start])
             cursor = piece.end
-            if piece.text not in proposals:
+            if piece.text not in corrections:
                 output_parts.append(piece.text)
                 continue
-            guarded = guard_correction(piece.text, proposals[piece.text], self.settings.guard)
-            output_parts.append(guarded.output)
+            corrected = corrections[piece.text]
+            output_parts.append(corrected.output)
             edits.extend(
-                Edit(e.start + piece.start, e.end + piece.start, e.original, e.replacement) for e in guarded.edits
+                Edit(e.start + piece.start, e.end + piece.start, e.original, e.replacement) for e in corrected.edits
             )
-            rejected.extend(guarded.rejected)
+            rejected.extend(corrected.rejected)
         output_parts.append(line[cursor:])
         return Correction(input=line, output="".join(output_parts), edits=edits, rejected=rejected)
 
     def generate(self, texts: list[str], on_progress: Callable[[int], None] | None = None) -> dict[str, str]:
-        """The model's raw proposal for each text (unguarded), generated in length-sorted batches."""
-        if not texts:
-            return {}
-        lengths = {text: len(self.tokenizer(text, add_special_tokens=False).input_ids) for text in texts}
-        ordered = sorted(texts, key=lambda text: (lengths[text], text))
+        """The model's raw proposal for each text (unguarded, not rescored), in length-sorted batches."""
         proposals: dict[str, str] = {}
-        for first in range(0, len(ordered), self.batch_size):
-            batch = ordered[first : first + self.batch_size]
-            longest = max(lengths[text] for text in batch)
-            for text, generated in zip(batch, self._generate_batch(batch, longest)):
-                proposals[text] = parse_completion(generated)
+        for batch, generated in self._generated_batches(texts):
+            proposals.update((text, parse_completion(g)) for text, g in zip(batch, generated))
             if on_progress:
                 on_progress(len(batch))
         return proposals
+
+    def _generated_batches(self, texts: list[str]) -> Iterator[tuple[list[str], list[str]]]:
+        if not texts:
+            return
+        lengths = {text: len(self.tokenizer(text, add_special_tokens=False).input_ids) for text in texts}
+        ordered = sorted(texts, key=lambda text: (lengths[text], text))
+        for first in range(0, len(ordered), self.batch_size):
+            batch = ordered[first : first + self.batch_size]
+            yield batch, self._generate_batch(batch, max(lengths[text] for text in batch))
 
     def _generate_batch(self, texts: list[str], longest_input: int) -> list[str]:
         import torch

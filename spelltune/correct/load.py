@@ -18,8 +18,12 @@ def load_corrector(
     batch_size: int = 16,
     device: str | None = None,
     dtype: str = "auto",
+    rescore: bool = True,
 ) -> Corrector:
-    """A ready corrector for `spec`: `identity`, `symspell`, … or a model spec (see `spelltune models`)."""
+    """A ready corrector for `spec`: `identity`, `symspell`, … or a model spec (see `spelltune models`).
+
+    `rescore=False` turns off the model's second pass over dictionary candidates (LM specs only).
+    """
     try:
         from spelltune.correct.classic import CLASSIC_CORRECTORS
     except ModuleNotFoundError:
@@ -27,7 +31,9 @@ def load_corrector(
     if spec in CLASSIC_CORRECTORS:
         return CLASSIC_CORRECTORS[spec]()
 
-    from spelltune.correct.lm import LMCorrector
+    from spelltune.correct.lm import GenerationSettings, LMCorrector
+    from spelltune.correct.rescore import RescoreSettings
     from spelltune.models import load_model
 
-    return LMCorrector(load_model(spec, device=device, dtype=dtype), batch_size=batch_size)
+    settings = GenerationSettings(rescore=RescoreSettings(enabled=rescore))
+    return LMCorrector(load_model(spec, device=device, dtype=dtype), batch_size=batch_size, settings=settings)

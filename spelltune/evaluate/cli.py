@@ -18,12 +18,15 @@ def eval_command(
     batch_size: Annotated[int, typer.Option("--batch-size", help="sentences per corrector call")] = 16,
     device: Annotated[str | None, typer.Option("--device", help="cpu, cuda, mps (LM specs)")] = None,
     dtype: Annotated[str, typer.Option("--dtype", help="auto, float32, bfloat16, float16 (LM specs)")] = "auto",
+    rescore: Annotated[
+        bool, typer.Option("--rescore/--no-rescore", help="the model's second pass over dictionary candidates (LM specs)")
+    ] = True,
 ) -> None:
     """Evaluate a corrector on a suite: strict exact match, word scores, CER, chrF, BLEU, speed."""
     from spelltune.evaluate.report import format_value
     from spelltune.evaluate.run import run_eval
 
-    report = run_eval(model, suite, out, limit=limit, batch_size=batch_size, device=device, dtype=dtype)
+    report = run_eval(model, suite, out, limit=limit, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore)
     overall = report.overall
     typer.echo(
         f"{report.model} on {report.suite} ({overall['sentences']} sentences): "

@@ -94,20 +94,22 @@ def run_eval(
     device: str | None = None,
     dtype: str = "auto",
     progress: bool = True,
+    rescore: bool = True,
 ) -> EvalReport:
     """`spelltune eval`: load the corrector for `model` and the suite, evaluate, write report.json/.md."""
-    from spelltune.correct.load import load_corrector
+    from spelltune.correct.load import classic_corrector_names, load_corrector
 
     if batch_size < 1:
         from spelltune.errors import InputError
 
         raise InputError(f"--batch-size must be at least 1, got {batch_size}")
     loaded_suite = load_suite(suite, limit=limit)
-    corrector = load_corrector(model, batch_size=batch_size, device=device, dtype=dtype)
+    corrector = load_corrector(model, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore)
     report = evaluate_corrector(
         corrector, loaded_suite, limit, batch_size=batch_size, progress=progress, model_size=describe_size(corrector, model)
     )
-    report.model = model  # the spec the user gave is the name they recognise
+    # The spec the user gave is the name they recognise.
+    report.model = model if rescore or model in classic_corrector_names() else f"{model} --no-rescore"
     write_report(report, Path(out_dir))
     return report
 

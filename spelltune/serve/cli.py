@@ -21,6 +21,7 @@ def fix_command(
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda, cuda:1, mps; default: the best available.")] = None,
     dtype: Annotated[str, typer.Option(help="auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16.")] = "auto",
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Color the diff (default: on a terminal).")] = None,
+    rescore: Annotated[bool, typer.Option("--rescore/--no-rescore", help="Let the model choose dictionary spellings for misspellings its first pass left.")] = True,
 ) -> None:
     """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
     from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
@@ -37,7 +38,7 @@ def fix_command(
     def get_corrector():
         _quiet_transformers()
         progress.status(f"loading model {model}…")
-        corrector = cached_corrector(model, batch_size, device, dtype)
+        corrector = cached_corrector(model, batch_size, device, dtype, rescore)
         progress.status("")
         return corrector
 

@@ -80,11 +80,12 @@ def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
 
 
 @lru_cache(maxsize=4)
-def cached_corrector(spec: str, batch_size: int = 16, device: str | None = None, dtype: str = "auto") -> Corrector:
+def cached_corrector(spec: str, batch_size: int = 16, device: str | None = None, dtype: str = "auto",
+                     rescore: bool = True) -> Corrector:
     """A corrector loaded once per process and reused (models take seconds to load)."""
     from spelltune.correct.load import load_corrector
 
-    return load_corrector(spec, batch_size=batch_size, device=device, dtype=dtype)
+    return load_corrector(spec, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore)
 
 
 def correct_input_lines(

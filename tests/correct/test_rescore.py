@@ -1,0 +1,84 @@
+"""The second pass: which words get dictionary candidates, and how the model's scores pick among them."""
+
+from __future__ import annotations
+
+import pytest
+
+from spelltune.correct.rescore import CandidateRescorer, RescoreSettings, dictionary_candidates, find_misspellings
+
+SETTINGS = RescoreSettings()
+
+
+def test_only_unknown_plain_words_are_looked_at_again():
+    text = "Teh cat and Jhon sat on teh mat at 5pm, see www.exmaple.com or run my_fucntion() ok NASA thnx."
+    found = find_misspellings(text, SETTINGS)
+    assert [m.word for m in found] == ["Teh", "teh", "thnx"]
+    assert all(text[m.start : m.end] == m.word for m in found)
+    # A capitalised word after a full stop starts a sentence, so it is not taken for a name.
+    assert [m.word for m in find_misspellings("It rained. Teh end.", SETTINGS)] == ["Teh"]
+
+
+def test_words_shorter_than_the_minimum_are_left_as_written():
+    assert [m.word for m in find_misspellings("thx a lot", SETTINGS)] == ["thx"]
+    assert find_misspellings("thx a lot", RescoreSettings(min_word_length=4)) == []
+
+
+def test_candidates_are_dictionary_words_in_the_writers_case():
+    candidates = dictionary_candidates("Tought", SETTINGS)
+    words = [word for word, _ in candidates]
+    assert {"Taught", "Thought"} <= set(words)
+    assert len(candidates) <= SETTINGS.max_candidates
+    assert all(distance in (1, 2) for _, distance in candidates)
+    assert [d for _, d in candidates] == sorted(d for _, d in candidates)  # closest first
+
+
+class _PreferringScorer(CandidateRescorer):
+    """A rescorer whose 'model' gives one log-probability per completion from a table (decision logic only)."""
+
+    def __init__(self, table: dict[str, float], settings: RescoreSettings):
+        self.settings = settings
+        self.table = table
+
+    def completion_log_probs(self, source, completions):
+        return [self.table.get(text, -50.0) for text in completions]
+
+
+def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edit():
+    table = {"i was tought": -10.0, "i was taught": -11.0, "i was thought": -14.0}
+    # The model's copy bias alone keeps the misspelling...
+    assert _PreferringScorer(table, RescoreSettings(unknown_word_penalty=0.0)).rescore("i was tought", "i was tought") \
+        == "i was tought"
+    # ...the unknown-word penalty lets the likeliest dictionary spelling win.
+    settings = RescoreSettings(unknown_word_penalty=3.0, distance_penalty=1.0)
+    assert _PreferringScorer(table, settings).rescore("i was tought", "i was tought") == "i was taught"
+    assert _PreferringScorer(table, RescoreSettings(enabled=False)).rescore("i was tought", "i was tought") \
+        == "i was tought"
+
+
+def test_every_misspelling_of_a_sentence_is_resolved_with_offsets_intact():
+    table = {"teh cat sat on teh mat": -20.0, "teh cat sat on the mat": -12.0, "the cat sat on the mat": -5.0}
+    rescorer = _PreferringScorer(table, RescoreSettings(unknown_word_penalty=3.0))
+    assert rescorer.rescore("teh cat sat on teh mat", "teh cat sat on teh mat") == "the cat sat on the mat"
+
+
+def test_log_probs_of_a_padded_batch_match_each_sequence_scored_alone(tiny_model_dir):
+    import torch
+
+    from spelltune.models import load_model
+    from spelltune.prompt import build_training_example
+
+    loaded = load_model(str(tiny_model_dir), device="cpu", dtype="float32")
+    rescorer = CandidateRescorer(loaded)
+    source = "i was tought to swim"
+    completions = ["i was taught to swim", "i was tought to swim", "i was thoroughly taught to swim today"]
+    batched = rescorer.completion_log_probs(source, completions)
+    for completion, score in zip(completions, batched):
+        example = build_training_example(loaded.tokenizer, source, completion)
+        prompt_ids = loaded.tokenizer(example.prompt, add_special_tokens=False).input_ids
+        completion_ids = loaded.tokenizer(example.completion, add_special_tokens=False).input_ids
+        ids = torch.tensor([prompt_ids + completion_ids])
+        with torch.no_grad():
+            log_probs = loaded.model(input_ids=ids).logits[0].log_softmax(-1)
+        alone = sum(float(log_probs[len(prompt_ids) - 1 + i, token]) for i, token in enumerate(completion_ids))
+        assert score == pytest.approx(alone, abs=1e-3)
+    assert len(set(batched)) == 3
