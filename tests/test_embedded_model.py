@@ -44,3 +44,20 @@ def test_cached_copy_gives_the_same_logits_as_the_gguf(tmp_path, monkeypatch):
     with torch.no_grad():
         assert torch.equal(direct(input_ids=ids).logits, cached.model(input_ids=ids).logits)
     assert sum(p.numel() for p in cached.model.parameters()) == 134_515_008
+
+
+def test_the_default_model_picks_the_spelling_that_fits_the_context(run_cli):
+    """The second pass: the same misspelling resolves to different words in different sentences."""
+    lines = [
+        "my mother tought me how to swim when i was small.",
+        "the exam was tought but i passed it.",
+        "Sam moved to Berlni last yaer with Ana.",
+    ]
+    result = run_cli(["fix"], ("\n".join(lines) + "\n").encode())
+    assert result.exit_code == 0, result.stderr
+    fixed = result.stdout.splitlines()
+    assert "taught" in fixed[0].split()
+    assert "tough" in fixed[1].split()
+    # Capitalised names are never candidates; the plain misspelling next to them is fixed.
+    assert "Berlni" in fixed[2] and "Sam" in fixed[2] and "Ana." in fixed[2]
+    assert "year" in fixed[2].split()
