@@ -1,9 +1,9 @@
 """Sweep the rescoring penalties on a dev report: how sentence exact match and broken words move.
 
 Input: a report written by `spelltune eval --no-rescore` on a dev suite (BEA-322, own-dev). For every
-misspelling left in its outputs, the model scores the dictionary candidates once (the whole line is the
-prompt); each grid point then decides every word independently from those cached scores, so the sweep
-is cheap. Dev suites only: choose the penalties here, report on test suites.
+word the rescoring would decide (`find_slots`), the model scores every variant once (the whole line is
+the prompt); each grid point then decides every word independently from those cached scores, so the
+sweep is cheap. Dev suites only: choose the penalties here, report on test suites.
 
     python scripts/rescore_sweep.py runs/eval/bea-default-norescore/report.json --model default \
         --out runs/rescore-sweep/bea
@@ -22,41 +22,38 @@ DISTANCE_PENALTIES = [0.0, 0.5, 1.0, 2.0]
 
 
 def score_cases(report: dict, model: str, split: str | None) -> list[dict]:
-    """Each case with its misspellings and every candidate's log-probability (keeping the word first)."""
-    from spelltune.correct.rescore import CandidateRescorer, dictionary_candidates, find_misspellings
+    """Each case with its slots and every variant's log-probability."""
+    from dataclasses import asdict
+
+    from spelltune.correct.rescore import CandidateRescorer, find_slots
     from spelltune.models import load_model
 
     rescorer = CandidateRescorer(load_model(model))
     cases = [c for c in report["cases"] if split is None or c.get("split") == split]
     scored = []
     for case in tqdm(cases, desc="scoring candidates", unit="sentence"):
-        words = []
-        for misspelling in find_misspellings(case["output"], rescorer.settings):
-            candidates = dictionary_candidates(misspelling.word, rescorer.settings)
-            if not candidates:
-                continue
-            variants = [misspelling.word] + [word for word, _ in candidates]
-            texts = [case["output"][: misspelling.start] + v + case["output"][misspelling.end :] for v in variants]
-            log_probs = rescorer.completion_log_probs(case["input"], texts)
-            words.append({"start": misspelling.start, "end": misspelling.end, "variants": variants,
-                          "distances": [0] + [d for _, d in candidates], "log_probs": log_probs})
-        scored.append({"input": case["input"], "expected": case["expected"], "output": case["output"], "words": words})
+        slots = []
+        for slot in find_slots(case["input"], case["output"], rescorer.settings):
+            texts = [case["output"][: slot.start] + v + case["output"][slot.end :] for v in slot.variants]
+            slots.append({**asdict(slot), "log_probs": rescorer.completion_log_probs(case["input"], texts)})
+        scored.append({"input": case["input"], "expected": case["expected"], "output": case["output"], "slots": slots})
     return scored
 
 
-def apply_penalties(case: dict, unknown_word_penalty: float, distance_penalty: float) -> str:
-    """The case's output after deciding each misspelling with these penalties."""
+def apply_penalties(case: dict, settings) -> str:
+    """The case's output after deciding each slot with these settings."""
+    from spelltune.correct.rescore import Slot
+
     text = case["output"]
-    for word in sorted(case["words"], key=lambda w: -w["start"]):
-        scores = [lp - distance_penalty * d for lp, d in zip(word["log_probs"], word["distances"])]
-        scores[0] -= unknown_word_penalty
-        best = max(range(len(scores)), key=lambda i: scores[i])
-        text = text[: word["start"]] + word["variants"][best] + text[word["end"] :]
+    for data in sorted(case["slots"], key=lambda s: -s["start"]):
+        slot = Slot(data["start"], data["end"], data["variants"], data["distances"], data["known"])
+        text = text[: slot.start] + slot.choose(data["log_probs"], settings) + text[slot.end :]
     return text
 
 
 def sweep(scored: list[dict]) -> list[dict]:
     """Exact match and words broken at every grid point."""
+    from spelltune.correct.rescore import RescoreSettings
     from spelltune.evaluate.metrics import exact_match, word_counts
 
     sources = [c["input"] for c in scored]
@@ -66,7 +63,8 @@ def sweep(scored: list[dict]) -> list[dict]:
              "words_broken": word_counts(sources, expected, [c["output"] for c in scored]).broken}]
     for unknown in UNKNOWN_WORD_PENALTIES:
         for distance in DISTANCE_PENALTIES:
-            outputs = [apply_penalties(c, unknown, distance) for c in scored]
+            settings = RescoreSettings(unknown_word_penalty=unknown, distance_penalty=distance)
+            outputs = [apply_penalties(c, settings) for c in scored]
             rows.append({"unknown_word_penalty": unknown, "distance_penalty": distance,
                          "exact_match": exact_match(outputs, expected),
                          "words_broken": word_counts(sources, expected, outputs).broken})

@@ -1,11 +1,13 @@
 """Second pass for misspellings the generator left: dictionary candidates, chosen by the model in context.
 
 A small model often sees a misspelling but cannot produce its fix greedily: it wanders into another
-word ("tought" -> "told"), which the guard refuses, and the misspelling stays. Here every word of the
-guarded output that is in neither word list (and not a name, URL, number or code) gets its dictionary
-neighbours within two edits (SymSpell), and the correction model itself scores each variant of the
-whole sentence: the log-probability of writing it as the correction of the input. Context decides
-between "which" and "wish" for "wich"; a name the model would copy keeps its spelling.
+word ("tought" -> "told", refused by the guard, so the misspelling stays; or "carring" -> "car",
+which passes). Here every misspelled word of the input (in neither word list; not a name, URL, number
+or code) is decided again among the word the model wrote, the word as written, and the dictionary
+neighbours within two edits (SymSpell). The correction model itself scores each variant of the whole
+sentence: the log-probability of writing it as the correction of the input, less a penalty per edit
+away from the writer's word and for leaving a word no list knows. Context decides between "which"
+and "wish" for "wich".
 """
 
 from __future__ import annotations
@@ -75,8 +77,74 @@ def dictionary_candidates(word: str, settings: RescoreSettings) -> list[tuple[st
     return [(match_case(word, s.term), s.distance) for s in ranked]
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A word of the correction (characters `start:end`) to decide, and the spellings it may take.
+
+    `variants[0]` is the word as the correction has it. Each variant has its edit distance from the
+    writer's word and whether a word list knows it: what it pays before the model's score decides.
+    """
+
+    start: int
+    end: int
+    variants: list[str]
+    distances: list[int]
+    known: list[bool]
+
+    def penalties(self, settings: RescoreSettings) -> list[float]:
+        """Nats each variant pays: per edit away from the writer's word, and for being no known word."""
+        return [settings.distance_penalty * distance + (0.0 if known else settings.unknown_word_penalty)
+                for distance, known in zip(self.distances, self.known)]
+
+    def choose(self, log_probs: list[float], settings: RescoreSettings) -> str:
+        """The variant with the best log-probability after its penalty (the current word on a tie)."""
+        scores = [lp - penalty for lp, penalty in zip(log_probs, self.penalties(settings))]
+        return self.variants[max(range(len(scores)), key=lambda i: (scores[i], -i))]
+
+
+def find_slots(source: str, corrected: str, settings: RescoreSettings) -> list[Slot]:
+    """The words of `corrected` to decide again: each misspelling of `source`, whatever the model made of it
+    (kept, or replaced by its own guess), and any unknown word the correction itself contains.
+
+    Words pair up by position when the correction kept the word count; otherwise only the correction's
+    own unknown words are looked at.
+    """
+    source_tokens, corrected_tokens = list(_TOKEN.finditer(source)), list(_TOKEN.finditer(corrected))
+    source_misspellings = {m.start: m for m in find_misspellings(source, settings)}
+    slots: list[Slot] = []
+    if len(source_tokens) == len(corrected_tokens):
+        own = {m.start: m for m in find_misspellings(corrected, settings)}
+        for source_token, corrected_token in zip(source_tokens, corrected_tokens):
+            core = strip_edge_punctuation(corrected_token.group())
+            if not _PLAIN_WORD.match(core):
+                continue
+            start = corrected_token.start() + corrected_token.group().index(core)
+            written = next((m.word for m in source_misspellings.values()
+                            if source_token.start() <= m.start < source_token.end()), None)
+            if written is None and start in own:
+                written = core
+            if written is not None:
+                slots.append(_slot(start, core, written, settings))
+    else:
+        slots = [_slot(m.start, m.word, m.word, settings) for m in find_misspellings(corrected, settings)]
+    return [slot for slot in slots if len(slot.variants) > 1]
+
+
+def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> Slot:
+    from rapidfuzz.distance import OSA
+
+    variants = list(dict.fromkeys([current, written] + [word for word, _ in dictionary_candidates(written, settings)]))
+    return Slot(
+        start,
+        start + len(current),
+        variants,
+        [OSA.distance(written.lower(), variant.lower()) for variant in variants],
+        [variant.lower() in known_words() for variant in variants],
+    )
+
+
 class CandidateRescorer:
-    """Replaces the misspellings left in a correction with the candidate the model finds likeliest."""
+    """Decides each misspelled word of a correction among dictionary spellings with the model's scores."""
 
     def __init__(self, loaded: LoadedModel, settings: RescoreSettings | None = None):
         self.model = loaded.model
@@ -84,22 +152,15 @@ class CandidateRescorer:
         self.settings = settings or RescoreSettings()
 
     def rescore(self, source: str, corrected: str) -> str:
-        """`corrected` (the guarded correction of `source`) with its remaining misspellings resolved one at a time."""
+        """`corrected` (the guarded correction of `source`) with each misspelling decided again, one at a time."""
         if not self.settings.enabled:
             return corrected
         text = corrected
         # Last word first, so the offsets of the words before it stay valid.
-        for misspelling in reversed(find_misspellings(corrected, self.settings)):
-            candidates = dictionary_candidates(misspelling.word, self.settings)
-            if not candidates:
-                continue
-            variants = [misspelling.word] + [word for word, _ in candidates]
-            penalties = [self.settings.unknown_word_penalty] + [self.settings.distance_penalty * distance for _, distance in candidates]
-            texts = [text[: misspelling.start] + variant + text[misspelling.end :] for variant in variants]
-            scores = [s - p for s, p in zip(self.completion_log_probs(source, texts), penalties)]
-            best = max(range(len(texts)), key=lambda i: scores[i])
-            if best:
-                text = texts[best]
+        for slot in reversed(find_slots(source, corrected, self.settings)):
+            texts = [text[: slot.start] + variant + text[slot.end :] for variant in slot.variants]
+            chosen = slot.choose(self.completion_log_probs(source, texts), self.settings)
+            text = text[: slot.start] + chosen + text[slot.end :]
         return text
 
     def completion_log_probs(self, source: str, completions: list[str]) -> list[float]:

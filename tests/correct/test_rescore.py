@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spelltune.correct.rescore import CandidateRescorer, RescoreSettings, dictionary_candidates, find_misspellings
+from spelltune.correct.rescore import (CandidateRescorer, RescoreSettings, dictionary_candidates, find_misspellings,
+                                       find_slots)
 
 SETTINGS = RescoreSettings()
 
@@ -82,3 +83,19 @@ def test_log_probs_of_a_padded_batch_match_each_sequence_scored_alone(tiny_model
         alone = sum(float(log_probs[len(prompt_ids) - 1 + i, token]) for i, token in enumerate(completion_ids))
         assert score == pytest.approx(alone, abs=1e-3)
     assert len(set(batched)) == 3
+
+
+def test_a_guess_the_model_made_for_a_misspelling_competes_with_the_dictionary_spellings():
+    slots = find_slots("i was carring it.", "i was car it.", SETTINGS)
+    assert len(slots) == 1
+    slot = slots[0]
+    assert slot.variants[:2] == ["car", "carring"] and "carrying" in slot.variants
+    assert slot.distances[:2] == [4, 0] and slot.known[:2] == [True, False]
+    table = {"i was car it.": -9.0, "i was carring it.": -8.0, "i was carrying it.": -7.5}
+    assert _PreferringScorer(table, SETTINGS).rescore("i was carring it.", "i was car it.") == "i was carrying it."
+
+
+def test_when_the_word_count_changed_only_the_corrections_own_unknown_words_are_decided():
+    slots = find_slots("alot of tyme", "a lot of tyme", SETTINGS)
+    assert [slot.variants[0] for slot in slots] == ["tyme"]
+    assert find_slots("alot of time", "a lot of time", SETTINGS) == []
