@@ -36,6 +36,10 @@ PY
   echo "(trains \`configs/train/cpu-default.yaml\`, then copies the adapter here). Its run's card follows;"
   echo "paths in it are relative to that run directory."
   echo
+  echo "In \`spelltune fix\` the adapter's greedy output goes through the guard, then a second pass in which"
+  echo "the same model chooses, for each misspelled word, among the dictionary spellings (\`--no-rescore\`"
+  echo "turns it off). README.md has both on BEA-322 and the own suite, with the commands."
+  echo
   sed 's/^# /## /' "$RUN_DIR/README.md"
 } > "$TARGET/README.md"
 cp "$RUN_DIR/config.yaml" "$TARGET/train_config.yaml"
