@@ -58,15 +58,15 @@ class LMCorrector:
         """The guarded, rescored correction of each piece of text (batch by batch, for honest progress)."""
         corrections: dict[str, Correction] = {}
         for batch, generated in self._generated_batches(texts):
-            for text, proposal in zip(batch, generated):
-                corrections[text] = self._correct_piece(text, parse_completion(proposal))
+            guarded = [guard_correction(text, parse_completion(g), self.settings.guard) for text, g in zip(batch, generated)]
+            rescored = self.rescorer.rescore_many([(text, g.output) for text, g in zip(batch, guarded)])
+            for text, first, second in zip(batch, guarded, rescored):
+                corrections[text] = self._guard_again(text, first, second)
             if on_progress:
                 on_progress(len(batch))
         return corrections
 
-    def _correct_piece(self, text: str, proposal: str) -> Correction:
-        guarded = guard_correction(text, proposal, self.settings.guard)
-        rescored = self.rescorer.rescore(text, guarded.output)
+    def _guard_again(self, text: str, guarded: Correction, rescored: str) -> Correction:
         if rescored == guarded.output:
             return guarded
         final = guard_correction(text, rescored, self.settings.guard)

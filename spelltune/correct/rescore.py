@@ -38,6 +38,7 @@ class RescoreSettings:
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
     unknown_word_penalty: float = 3.0
     min_word_length: int = 3  # shorter non-words ("u", "ur") are chat style or abbreviations
+    batch_rows: int = 32  # sentence variants scored per forward pass
 
 
 @dataclass(frozen=True)
@@ -152,39 +153,70 @@ class CandidateRescorer:
         self.settings = settings or RescoreSettings()
 
     def rescore(self, source: str, corrected: str) -> str:
-        """`corrected` (the guarded correction of `source`) with each misspelling decided again, one at a time."""
+        """`corrected` (the guarded correction of `source`) with each misspelling decided again."""
+        return self.rescore_many([(source, corrected)])[0]
+
+    def rescore_many(self, pairs: list[tuple[str, str]]) -> list[str]:
+        """`rescore` for many (source, corrected) pairs, every variant of every word scored in shared batches.
+
+        Each word is decided with the rest of its sentence as the correction has it (independently of the
+        other words' decisions), which lets all of them be scored at once.
+        """
         if not self.settings.enabled:
-            return corrected
-        text = corrected
-        # Last word first, so the offsets of the words before it stay valid.
-        for slot in reversed(find_slots(source, corrected, self.settings)):
-            texts = [text[: slot.start] + variant + text[slot.end :] for variant in slot.variants]
-            chosen = slot.choose(self.completion_log_probs(source, texts), self.settings)
-            text = text[: slot.start] + chosen + text[slot.end :]
-        return text
+            return [corrected for _, corrected in pairs]
+        slots = [find_slots(source, corrected, self.settings) for source, corrected in pairs]
+        requests = [
+            (source, [corrected[: slot.start] + variant + corrected[slot.end :] for variant in slot.variants])
+            for (source, corrected), sentence_slots in zip(pairs, slots)
+            for slot in sentence_slots
+        ]
+        scores = iter(self.batched_log_probs(requests))
+        results = []
+        for (_, corrected), sentence_slots in zip(pairs, slots):
+            choices = [slot.choose(next(scores), self.settings) for slot in sentence_slots]
+            text = corrected
+            # Last word first, so the offsets of the words before it stay valid.
+            for slot, chosen in reversed(list(zip(sentence_slots, choices))):
+                text = text[: slot.start] + chosen + text[slot.end :]
+            results.append(text)
+        return results
 
     def completion_log_probs(self, source: str, completions: list[str]) -> list[float]:
         """Log-probability of writing each of `completions` (and the end of turn) as the correction of `source`."""
+        return self.batched_log_probs([(source, completions)])[0]
+
+    def batched_log_probs(self, requests: list[tuple[str, list[str]]]) -> list[list[float]]:
+        """`completion_log_probs` for many (source, completions) requests, in length-sorted batches of rows."""
         import torch
 
         tokenizer = self.tokenizer
-        examples = [build_training_example(tokenizer, source, completion) for completion in completions]
-        prompt_ids = tokenizer(examples[0].prompt, add_special_tokens=False).input_ids
-        completion_ids = [tokenizer(e.completion, add_special_tokens=False).input_ids for e in examples]
-        longest = max(len(ids) for ids in completion_ids)
+        rows: list[tuple[list[int], list[int]]] = []
+        for source, completions in requests:
+            examples = [build_training_example(tokenizer, source, completion) for completion in completions]
+            prompt_ids = tokenizer(examples[0].prompt, add_special_tokens=False).input_ids if examples else []
+            rows += [(prompt_ids, tokenizer(e.completion, add_special_tokens=False).input_ids) for e in examples]
+        row_scores = [0.0] * len(rows)
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]) + len(rows[i][1]))
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-        rows = [prompt_ids + ids + [pad] * (longest - len(ids)) for ids in completion_ids]
-        mask = [[1] * (len(prompt_ids) + len(ids)) + [0] * (longest - len(ids)) for ids in completion_ids]
         device = self.model.device
-        input_ids = torch.tensor(rows, device=device)
-        with torch.inference_mode():
-            logits = self.model(input_ids=input_ids, attention_mask=torch.tensor(mask, device=device)).logits
-        # Position t predicts token t + 1: the completion's tokens are predicted from len(prompt) - 1 on.
-        predicted = logits[:, len(prompt_ids) - 1 : -1, :].float().log_softmax(-1)
-        targets = input_ids[:, len(prompt_ids) :]
-        token_scores = predicted.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-        scores = []
-        for row, ids in enumerate(completion_ids):
-            scores.append(float(token_scores[row, : len(ids)].sum()))
+        for first in range(0, len(order), self.settings.batch_rows):
+            chunk = order[first : first + self.settings.batch_rows]
+            longest = max(len(rows[i][0]) + len(rows[i][1]) for i in chunk)
+            ids = [rows[i][0] + rows[i][1] + [pad] * (longest - len(rows[i][0]) - len(rows[i][1])) for i in chunk]
+            mask = [[1] * (len(rows[i][0]) + len(rows[i][1])) + [0] * (longest - len(rows[i][0]) - len(rows[i][1]))
+                    for i in chunk]
+            input_ids = torch.tensor(ids, device=device)
+            with torch.inference_mode():
+                logits = self.model(input_ids=input_ids, attention_mask=torch.tensor(mask, device=device)).logits
+            log_probs = logits.float().log_softmax(-1)
+            for position, i in enumerate(chunk):
+                prompt_length, completion = len(rows[i][0]), rows[i][1]
+                # Position t predicts token t + 1: the completion is predicted from prompt_length - 1 on.
+                predicted = log_probs[position, prompt_length - 1 : prompt_length - 1 + len(completion)]
+                targets = input_ids[position, prompt_length : prompt_length + len(completion)]
+                row_scores[i] = float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
+        scores, cursor = [], 0
+        for _, completions in requests:
+            scores.append(row_scores[cursor : cursor + len(completions)])
+            cursor += len(completions)
         return scores
-

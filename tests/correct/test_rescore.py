@@ -40,8 +40,8 @@ class _PreferringScorer(CandidateRescorer):
         self.settings = settings
         self.table = table
 
-    def completion_log_probs(self, source, completions):
-        return [self.table.get(text, -50.0) for text in completions]
+    def batched_log_probs(self, requests):
+        return [[self.table.get(text, -50.0) for text in completions] for _, completions in requests]
 
 
 def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edit():
@@ -57,9 +57,12 @@ def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edi
 
 
 def test_every_misspelling_of_a_sentence_is_resolved_with_offsets_intact():
-    table = {"teh cat sat on teh mat": -20.0, "teh cat sat on the mat": -12.0, "the cat sat on the mat": -5.0}
+    # Each word is decided with the others as written: one variant per word in the table.
+    table = {"teh cat sat on teh mat": -20.0, "teh cat sat on the mat": -12.0, "the cat sat on teh mat": -13.0,
+             "i sea teh dog": -9.0, "i sea the dog": -4.0}
     rescorer = _PreferringScorer(table, RescoreSettings(unknown_word_penalty=3.0))
-    assert rescorer.rescore("teh cat sat on teh mat", "teh cat sat on teh mat") == "the cat sat on the mat"
+    assert rescorer.rescore_many([("teh cat sat on teh mat", "teh cat sat on teh mat"), ("i sea teh dog", "i sea teh dog")]) \
+        == ["the cat sat on the mat", "i sea the dog"]
 
 
 def test_log_probs_of_a_padded_batch_match_each_sequence_scored_alone(tiny_model_dir):
@@ -69,20 +72,24 @@ def test_log_probs_of_a_padded_batch_match_each_sequence_scored_alone(tiny_model
     from spelltune.prompt import build_training_example
 
     loaded = load_model(str(tiny_model_dir), device="cpu", dtype="float32")
-    rescorer = CandidateRescorer(loaded)
-    source = "i was tought to swim"
-    completions = ["i was taught to swim", "i was tought to swim", "i was thoroughly taught to swim today"]
-    batched = rescorer.completion_log_probs(source, completions)
-    for completion, score in zip(completions, batched):
-        example = build_training_example(loaded.tokenizer, source, completion)
-        prompt_ids = loaded.tokenizer(example.prompt, add_special_tokens=False).input_ids
-        completion_ids = loaded.tokenizer(example.completion, add_special_tokens=False).input_ids
-        ids = torch.tensor([prompt_ids + completion_ids])
-        with torch.no_grad():
-            log_probs = loaded.model(input_ids=ids).logits[0].log_softmax(-1)
-        alone = sum(float(log_probs[len(prompt_ids) - 1 + i, token]) for i, token in enumerate(completion_ids))
-        assert score == pytest.approx(alone, abs=1e-3)
-    assert len(set(batched)) == 3
+    rescorer = CandidateRescorer(loaded, RescoreSettings(batch_rows=2))  # rows of different prompts share batches
+    requests = [
+        ("i was tought to swim", ["i was taught to swim", "i was tought to swim", "i was thoroughly taught to swim today"]),
+        ("teh end", ["the end", "ten end"]),
+    ]
+    batched = rescorer.batched_log_probs(requests)
+    assert [len(scores) for scores in batched] == [3, 2]
+    for (source, completions), scores in zip(requests, batched):
+        for completion, score in zip(completions, scores):
+            example = build_training_example(loaded.tokenizer, source, completion)
+            prompt_ids = loaded.tokenizer(example.prompt, add_special_tokens=False).input_ids
+            completion_ids = loaded.tokenizer(example.completion, add_special_tokens=False).input_ids
+            ids = torch.tensor([prompt_ids + completion_ids])
+            with torch.no_grad():
+                log_probs = loaded.model(input_ids=ids).logits[0].log_softmax(-1)
+            alone = sum(float(log_probs[len(prompt_ids) - 1 + i, token]) for i, token in enumerate(completion_ids))
+            assert score == pytest.approx(alone, abs=1e-3)
+    assert len({score for scores in batched for score in scores}) == 5
 
 
 def test_a_guess_the_model_made_for_a_misspelling_competes_with_the_dictionary_spellings():
