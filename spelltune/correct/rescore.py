@@ -201,19 +201,25 @@ class CandidateRescorer:
         device = self.model.device
         for first in range(0, len(order), self.settings.batch_rows):
             chunk = order[first : first + self.settings.batch_rows]
-            longest = max(len(rows[i][0]) + len(rows[i][1]) for i in chunk)
-            ids = [rows[i][0] + rows[i][1] + [pad] * (longest - len(rows[i][0]) - len(rows[i][1])) for i in chunk]
-            mask = [[1] * (len(rows[i][0]) + len(rows[i][1])) + [0] * (longest - len(rows[i][0]) - len(rows[i][1]))
-                    for i in chunk]
-            input_ids = torch.tensor(ids, device=device)
+            lengths = [len(rows[i][0]) + len(rows[i][1]) for i in chunk]
+            longest = max(lengths)
+            # Left padding puts every completion at the end, so only the last positions need logits.
+            ids = [[pad] * (longest - length) + rows[i][0] + rows[i][1] for i, length in zip(chunk, lengths)]
+            mask = torch.tensor([[0] * (longest - length) + [1] * length for length in lengths], device=device)
+            kept = max(len(rows[i][1]) for i in chunk) + 1
             with torch.inference_mode():
-                logits = self.model(input_ids=input_ids, attention_mask=torch.tensor(mask, device=device)).logits
-            log_probs = logits.float().log_softmax(-1)
+                logits = self.model(
+                    input_ids=torch.tensor(ids, device=device),
+                    attention_mask=mask,
+                    position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
+                    logits_to_keep=kept,
+                ).logits
             for position, i in enumerate(chunk):
-                prompt_length, completion = len(rows[i][0]), rows[i][1]
-                # Position t predicts token t + 1: the completion is predicted from prompt_length - 1 on.
-                predicted = log_probs[position, prompt_length - 1 : prompt_length - 1 + len(completion)]
-                targets = input_ids[position, prompt_length : prompt_length + len(completion)]
+                completion = rows[i][1]
+                # The logit at position t predicts token t + 1: the completion's tokens are predicted by
+                # the positions just before each of them, the last `len(completion) + 1` but one.
+                predicted = logits[position, kept - len(completion) - 1 : kept - 1].float().log_softmax(-1)
+                targets = torch.tensor(completion, device=device)
                 row_scores[i] = float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
         scores, cursor = [], 0
         for _, completions in requests:
