@@ -38,7 +38,6 @@ class RescoreSettings:
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
     unknown_word_penalty: float = 3.0
     min_word_length: int = 3  # shorter non-words ("u", "ur") are chat style or abbreviations
-    batch_rows: int = 32  # sentence variants scored per forward pass
 
 
 @dataclass(frozen=True)
@@ -186,43 +185,58 @@ class CandidateRescorer:
         return self.batched_log_probs([(source, completions)])[0]
 
     def batched_log_probs(self, requests: list[tuple[str, list[str]]]) -> list[list[float]]:
-        """`completion_log_probs` for many (source, completions) requests, in length-sorted batches of rows."""
+        """`completion_log_probs` for many (source, completions) requests, each on its shared prefix's cache."""
+        return [self._request_log_probs(source, completions) for source, completions in requests]
+
+    def _request_log_probs(self, source: str, completions: list[str]) -> list[float]:
+        # The variants of one word share the prompt and the sentence up to that word: that common prefix
+        # is run once, and only the rest of each variant is run, batched, on its cached keys and values.
         import torch
 
-        tokenizer = self.tokenizer
-        rows: list[tuple[list[int], list[int]]] = []
-        for source, completions in requests:
-            examples = [build_training_example(tokenizer, source, completion) for completion in completions]
-            prompt_ids = tokenizer(examples[0].prompt, add_special_tokens=False).input_ids if examples else []
-            rows += [(prompt_ids, tokenizer(e.completion, add_special_tokens=False).input_ids) for e in examples]
-        row_scores = [0.0] * len(rows)
-        order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]) + len(rows[i][1]))
-        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-        device = self.model.device
-        for first in range(0, len(order), self.settings.batch_rows):
-            chunk = order[first : first + self.settings.batch_rows]
-            lengths = [len(rows[i][0]) + len(rows[i][1]) for i in chunk]
-            longest = max(lengths)
-            # Left padding puts every completion at the end, so only the last positions need logits.
-            ids = [[pad] * (longest - length) + rows[i][0] + rows[i][1] for i, length in zip(chunk, lengths)]
-            mask = torch.tensor([[0] * (longest - length) + [1] * length for length in lengths], device=device)
-            kept = max(len(rows[i][1]) for i in chunk) + 1
-            with torch.inference_mode():
-                logits = self.model(
-                    input_ids=torch.tensor(ids, device=device),
-                    attention_mask=mask,
-                    position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
-                    logits_to_keep=kept,
-                ).logits
-            for position, i in enumerate(chunk):
-                completion = rows[i][1]
-                # The logit at position t predicts token t + 1: the completion's tokens are predicted by
-                # the positions just before each of them, the last `len(completion) + 1` but one.
-                predicted = logits[position, kept - len(completion) - 1 : kept - 1].float().log_softmax(-1)
-                targets = torch.tensor(completion, device=device)
-                row_scores[i] = float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
-        scores, cursor = [], 0
-        for _, completions in requests:
-            scores.append(row_scores[cursor : cursor + len(completions)])
-            cursor += len(completions)
+        if not completions:
+            return []
+        tokenizer, device = self.tokenizer, self.model.device
+        examples = [build_training_example(tokenizer, source, completion) for completion in completions]
+        prompt_ids = tokenizer(examples[0].prompt, add_special_tokens=False).input_ids
+        prompt_length = len(prompt_ids)
+        rows = [prompt_ids + tokenizer(e.completion, add_special_tokens=False).input_ids for e in examples]
+        shared = min(_common_prefix_length(rows), min(len(row) for row in rows) - 1)
+        in_prefix = shared - prompt_length  # completion tokens inside the shared prefix
+        with torch.inference_mode():
+            prefix = self.model(input_ids=torch.tensor([rows[0][:shared]], device=device), use_cache=True,
+                                logits_to_keep=in_prefix + 1)
+            prefix_log_probs = prefix.logits[0].float().log_softmax(-1)
+            common = sum(float(prefix_log_probs[j, rows[0][prompt_length + j]]) for j in range(in_prefix))
+            suffixes = [row[shared:] for row in rows]
+            longest = max(len(suffix) for suffix in suffixes)
+            pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+            cache = prefix.past_key_values
+            cache.batch_repeat_interleave(len(rows))
+            mask = torch.tensor([[1] * shared + [1] * len(sx) + [0] * (longest - len(sx)) for sx in suffixes],
+                                device=device)
+            logits = self.model(
+                input_ids=torch.tensor([sx + [pad] * (longest - len(sx)) for sx in suffixes], device=device),
+                attention_mask=mask,
+                position_ids=torch.arange(shared, shared + longest, device=device).expand(len(rows), -1),
+                past_key_values=cache,
+                use_cache=True,
+            ).logits
+        scores = []
+        for row, suffix in enumerate(suffixes):
+            # The last prefix position predicts the suffix's first token; each suffix position the next.
+            score = common + float(prefix_log_probs[in_prefix, suffix[0]])
+            if len(suffix) > 1:
+                predicted = logits[row, : len(suffix) - 1].float().log_softmax(-1)
+                targets = torch.tensor(suffix[1:], device=device)
+                score += float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
+            scores.append(score)
         return scores
+
+
+def _common_prefix_length(rows: list[list[int]]) -> int:
+    length = 0
+    for column in zip(*rows):
+        if any(token != column[0] for token in column):
+            break
+        length += 1
+    return length

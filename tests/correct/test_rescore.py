@@ -72,7 +72,7 @@ def test_log_probs_of_a_padded_batch_match_each_sequence_scored_alone(tiny_model
     from spelltune.prompt import build_training_example
 
     loaded = load_model(str(tiny_model_dir), device="cpu", dtype="float32")
-    rescorer = CandidateRescorer(loaded, RescoreSettings(batch_rows=2))  # rows of different prompts share batches
+    rescorer = CandidateRescorer(loaded)
     requests = [
         ("i was tought to swim", ["i was taught to swim", "i was tought to swim", "i was thoroughly taught to swim today"]),
         ("teh end", ["the end", "ten end"]),
