@@ -12,12 +12,12 @@ A suite is given by name or path:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
 from spelltune.errors import DataFormatError, InputError
+from spelltune.jsonl import read_jsonl_objects
 
 BUILTIN_SUITES = ("own", "own-dev", "own-test")
 
@@ -133,15 +133,7 @@ def _read_lines(path: Path) -> list[str]:
 
 def _read_jsonl_cases(path: Path, *, default_category: str, id_prefix: str) -> list[EvalCase]:
     cases = []
-    for number, line in enumerate(_read_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataFormatError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        if not isinstance(row, dict):
-            raise DataFormatError(f"{path}:{number}: each line must be a JSON object")
+    for number, row in read_jsonl_objects(path):
         expected = row.get("expected", row.get("output"))
         if not isinstance(row.get("input"), str) or not isinstance(expected, str):
             raise DataFormatError(
