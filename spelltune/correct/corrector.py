@@ -14,15 +14,22 @@ class Edit:
     end: int
     original: str
     replacement: str
+    # How sure the model was of this change (0-1), where the corrector measured it; None otherwise.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
 class Rejection:
-    """A change the model proposed that the engine refused, keeping the original, and why."""
+    """A change the model proposed that the engine refused, keeping the original, and why.
+
+    `start:end` locate `original` in the input line when known (a whole refused piece spans the piece).
+    """
 
     original: str
     proposed: str
     reason: str
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass

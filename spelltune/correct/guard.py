@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
@@ -271,19 +271,19 @@ def guard_correction(source: str, proposed: str, config: GuardConfig | None = No
     config = config or GuardConfig()
     piece_reason = refuse_piece_reason(source, proposed, config)
     if piece_reason:
-        rejected = [] if proposed.strip() == source.strip() else [Rejection(source, proposed, piece_reason)]
+        rejected = [] if proposed.strip() == source.strip() else [Rejection(source, proposed, piece_reason, 0, len(source))]
         return Correction(input=source, output=source, rejected=rejected)
     accepted: list[Edit] = []
     rejected: list[Rejection] = []
     edits = compute_edits(source, proposed)
     if config.keep_lowercase_style and not any(char.isupper() for char in source):
         # Case is style, not spelling: text written all in lowercase stays lowercase.
-        edits = [Edit(e.start, e.end, e.original, e.replacement.lower()) for e in edits]
+        edits = [replace(e, replacement=e.replacement.lower()) for e in edits]
         edits = [e for e in edits if e.replacement != e.original]
     for edit in edits:
         reason = refuse_edit_reason(source, edit, config)
         if reason:
-            rejected.append(Rejection(edit.original, edit.replacement, reason))
+            rejected.append(Rejection(edit.original, edit.replacement, reason, edit.start, edit.end))
         else:
             accepted.append(edit)
     return Correction(input=source, output=apply_edits(source, accepted), edits=accepted, rejected=rejected)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.guard import GuardConfig, guard_correction
@@ -86,9 +86,12 @@ class LMCorrector:
             corrected = corrections[piece.text]
             output_parts.append(corrected.output)
             edits.extend(
-                Edit(e.start + piece.start, e.end + piece.start, e.original, e.replacement) for e in corrected.edits
+                replace(e, start=e.start + piece.start, end=e.end + piece.start) for e in corrected.edits
             )
-            rejected.extend(corrected.rejected)
+            rejected.extend(
+                replace(r, start=r.start + piece.start, end=r.end + piece.start) if r.start is not None else r
+                for r in corrected.rejected
+            )
         output_parts.append(line[cursor:])
         return Correction(input=line, output="".join(output_parts), edits=edits, rejected=rejected)
 

@@ -48,9 +48,14 @@ def test_json_gives_spans_and_refusals_per_line(fix):
     result = fix(["--json"], b"I beleive this is teh correct answr.\nMeet Jhon at 5pm today.\n")
     first, second = [json.loads(line) for line in result.stdout.splitlines()]
     assert first["line"] == 1 and first["output"] == "I believe this is the correct answer."
-    assert first["edits"][0] == {"start": 2, "end": 9, "original": "beleive", "replacement": "believe"}
+    edit = first["edits"][0]
+    assert {k: edit[k] for k in ("start", "end", "original", "replacement")} == {
+        "start": 2, "end": 9, "original": "beleive", "replacement": "believe"}
+    assert "confidence" in edit
     assert second["output"] == second["input"] == "Meet Jhon at 5pm today."
     assert {r["reason"] for r in second["rejected"]} == {"changes a name", "changes a number"}
+    for refused in second["rejected"]:  # refused proposals point at the words they would have changed
+        assert second["input"][refused["start"]:refused["end"]] == refused["original"]
 
 
 def test_diff_marks_each_change(fix):
