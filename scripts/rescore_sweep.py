@@ -26,9 +26,9 @@ def score_cases(report: dict, model: str, split: str | None) -> list[dict]:
     from dataclasses import asdict
 
     from spelltune.correct.rescore import CandidateRescorer, find_slots
-    from spelltune.models import load_model
+    from spelltune.engine import load_engine
 
-    rescorer = CandidateRescorer(load_model(model))
+    rescorer = CandidateRescorer(load_engine(model))
     cases = [c for c in report["cases"] if split is None or c.get("split") == split]
     scored = []
     for case in tqdm(cases, desc="scoring candidates", unit="sentence"):

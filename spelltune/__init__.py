@@ -4,12 +4,6 @@ Pipeline stages live in sub-packages: `data`, `train`, `evaluate`, `export`, `se
 Shared pieces: `models` (model specs), `prompt` (the one prompt format), `correct` (the engine).
 """
 
-import os
-
-# Measured on 2 cores: without PASSIVE, OpenMP threads spin and decoding speed swings 2.4-17 tokens/s.
-# It must be set before torch initialises OpenMP, so it happens at import; a user's own value wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "fix_lines", "load_corrector"]

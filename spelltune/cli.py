@@ -30,6 +30,9 @@ def _mount_stage_commands() -> None:
     from spelltune.models.cli import register as register_models
 
     register_models(app)
+    from spelltune.engine.cli import register as register_engines
+
+    register_engines(app)
     for stage in ("data", "train", "evaluate", "export", "spelling"):
         # A stage that is not built yet (or not installed) simply has no commands.
         if importlib.util.find_spec(f"spelltune.{stage}") is None:
@@ -44,12 +47,10 @@ _mount_stage_commands()
 
 def main() -> None:
     """Entry point: run the CLI; a user-caused failure becomes one line on stderr and exit code 2."""
-    import warnings
+    from spelltune.cli_support import configure_process_environment, quiet_warnings
 
-    # Libraries' deprecation notices are for developers, not for someone correcting a letter.
-    if not os.environ.get("SPELLTUNE_DEBUG"):
-        warnings.filterwarnings("ignore", category=FutureWarning)
-        warnings.filterwarnings("ignore", category=DeprecationWarning)
+    configure_process_environment()
+    quiet_warnings()
     try:
         exit_code = app(standalone_mode=False)
     except SpelltuneError as error:

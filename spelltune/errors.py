@@ -21,3 +21,7 @@ class ConfigError(SpelltuneError):
 
 class DataFormatError(SpelltuneError):
     """A data file whose content does not follow its format; the message names the file and line."""
+
+
+class EngineError(SpelltuneError):
+    """An inference engine that is unknown, not installed, or cannot run the model it was given."""

@@ -1,7 +1,11 @@
-"""Resolve a corrector spec: a classic spell checker by name, or any model spec for the LM engine."""
+"""Resolve a corrector spec: a classic spell checker by name, or any model spec on an engine."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
+
+from spelltune.correct.config import CorrectorConfig
 from spelltune.correct.corrector import Corrector
 
 
@@ -12,17 +16,30 @@ def classic_corrector_names() -> list[str]:
     return sorted(CLASSIC_CORRECTORS)
 
 
+@lru_cache(maxsize=4)
+def cached_engine(spec: str, engine: str = "auto", device: str | None = None, dtype: str = "auto",
+                  compute_type: str = "default"):
+    """An engine loaded once per process for these settings and shared by every corrector built on it."""
+    from spelltune.engine import load_engine
+
+    return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type)
+
+
 def load_corrector(
     spec: str,
+    config: CorrectorConfig | None = None,
     *,
-    batch_size: int = 16,
+    batch_size: int | None = None,
     device: str | None = None,
-    dtype: str = "auto",
-    rescore: bool = True,
+    dtype: str | None = None,
+    rescore: bool | None = None,
+    engine: str | None = None,
 ) -> Corrector:
     """A ready corrector for `spec`: `identity`, `symspell`, … or a model spec (see `spelltune models`).
 
-    `rescore=False` turns off the model's second pass over dictionary candidates (LM specs only).
+    `config` holds every setting (configs/correct/default.yaml); the keyword arguments override its
+    fields. `rescore=False` turns off the second pass over dictionary candidates (LM specs only). The
+    model is loaded once per process and engine; correctors with other settings share it.
     """
     try:
         from spelltune.correct.classic import CLASSIC_CORRECTORS
@@ -31,9 +48,22 @@ def load_corrector(
     if spec in CLASSIC_CORRECTORS:
         return CLASSIC_CORRECTORS[spec]()
 
-    from spelltune.correct.lm import GenerationSettings, LMCorrector
-    from spelltune.correct.rescore import RescoreSettings
-    from spelltune.models import load_model
+    from spelltune.correct.lm import LMCorrector
 
-    settings = GenerationSettings(rescore=RescoreSettings(enabled=rescore))
-    return LMCorrector(load_model(spec, device=device, dtype=dtype), batch_size=batch_size, settings=settings)
+    config = with_overrides(config or CorrectorConfig(), batch_size=batch_size, device=device, dtype=dtype,
+                            rescore=rescore, engine=engine)
+    settings = config.engine
+    loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type)
+    return LMCorrector(loaded, config)
+
+
+def with_overrides(config: CorrectorConfig, *, batch_size: int | None = None, device: str | None = None,
+                   dtype: str | None = None, rescore: bool | None = None, engine: str | None = None) -> CorrectorConfig:
+    """A copy of `config` with the given command-line style overrides (None keeps the config's value)."""
+    engine_settings = config.engine
+    changes = {key: value for key, value in
+               {"batch_size": batch_size, "device": device, "dtype": dtype, "name": engine}.items() if value is not None}
+    if changes:
+        engine_settings = replace(engine_settings, **changes)
+    rescore_settings = config.rescore if rescore is None else replace(config.rescore, enabled=rescore)
+    return replace(config, engine=engine_settings, rescore=rescore_settings)

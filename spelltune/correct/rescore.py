@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from spelltune.correct.dictionary import known_words, load_symspell, match_case
 from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
-from spelltune.models.loading import LoadedModel
-from spelltune.prompt import build_training_example
+from spelltune.engine.base import Engine
+from spelltune.prompt import build_prompt, build_training_example
 
 _PLAIN_WORD = re.compile(r"^[A-Za-z]+$")
 _TOKEN = re.compile(r"\S+")
@@ -146,9 +146,8 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> 
 class CandidateRescorer:
     """Decides each misspelled word of a correction among dictionary spellings with the model's scores."""
 
-    def __init__(self, loaded: LoadedModel, settings: RescoreSettings | None = None):
-        self.model = loaded.model
-        self.tokenizer = loaded.tokenizer
+    def __init__(self, engine: Engine, settings: RescoreSettings | None = None):
+        self.engine = engine
         self.settings = settings or RescoreSettings()
 
     def rescore(self, source: str, corrected: str) -> str:
@@ -185,58 +184,13 @@ class CandidateRescorer:
         return self.batched_log_probs([(source, completions)])[0]
 
     def batched_log_probs(self, requests: list[tuple[str, list[str]]]) -> list[list[float]]:
-        """`completion_log_probs` for many (source, completions) requests, each on its shared prefix's cache."""
-        return [self._request_log_probs(source, completions) for source, completions in requests]
-
-    def _request_log_probs(self, source: str, completions: list[str]) -> list[float]:
-        # The variants of one word share the prompt and the sentence up to that word: that common prefix
-        # is run once, and only the rest of each variant is run, batched, on its cached keys and values.
-        import torch
-
-        if not completions:
-            return []
-        tokenizer, device = self.tokenizer, self.model.device
-        examples = [build_training_example(tokenizer, source, completion) for completion in completions]
-        prompt_ids = tokenizer(examples[0].prompt, add_special_tokens=False).input_ids
-        prompt_length = len(prompt_ids)
-        rows = [prompt_ids + tokenizer(e.completion, add_special_tokens=False).input_ids for e in examples]
-        shared = min(_common_prefix_length(rows), min(len(row) for row in rows) - 1)
-        in_prefix = shared - prompt_length  # completion tokens inside the shared prefix
-        with torch.inference_mode():
-            prefix = self.model(input_ids=torch.tensor([rows[0][:shared]], device=device), use_cache=True,
-                                logits_to_keep=in_prefix + 1)
-            prefix_log_probs = prefix.logits[0].float().log_softmax(-1)
-            common = sum(float(prefix_log_probs[j, rows[0][prompt_length + j]]) for j in range(in_prefix))
-            suffixes = [row[shared:] for row in rows]
-            longest = max(len(suffix) for suffix in suffixes)
-            pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-            cache = prefix.past_key_values
-            cache.batch_repeat_interleave(len(rows))
-            mask = torch.tensor([[1] * shared + [1] * len(sx) + [0] * (longest - len(sx)) for sx in suffixes],
-                                device=device)
-            logits = self.model(
-                input_ids=torch.tensor([sx + [pad] * (longest - len(sx)) for sx in suffixes], device=device),
-                attention_mask=mask,
-                position_ids=torch.arange(shared, shared + longest, device=device).expand(len(rows), -1),
-                past_key_values=cache,
-                use_cache=True,
-            ).logits
-        scores = []
-        for row, suffix in enumerate(suffixes):
-            # The last prefix position predicts the suffix's first token; each suffix position the next.
-            score = common + float(prefix_log_probs[in_prefix, suffix[0]])
-            if len(suffix) > 1:
-                predicted = logits[row, : len(suffix) - 1].float().log_softmax(-1)
-                targets = torch.tensor(suffix[1:], device=device)
-                score += float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
-            scores.append(score)
-        return scores
+        """`completion_log_probs` for many (source, completions) requests, scored by the engine together."""
+        tokenizer = self.engine.tokenizer
+        prepared = []
+        for source, completions in requests:
+            examples = [build_training_example(tokenizer, source, completion) for completion in completions]
+            prompt = examples[0].prompt if examples else build_prompt(tokenizer, source)
+            prepared.append((prompt, [example.completion for example in examples]))
+        return self.engine.score_many(prepared) if prepared else []
 
 
-def _common_prefix_length(rows: list[list[int]]) -> int:
-    length = 0
-    for column in zip(*rows):
-        if any(token != column[0] for token in column):
-            break
-        length += 1
-    return length

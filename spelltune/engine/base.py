@@ -90,6 +90,10 @@ class Engine(ABC):
                 ids.add(vocab[marker])
         return sorted(ids)
 
+    def parameter_count(self) -> int | None:
+        """How many parameters the model has, where the backend can tell."""
+        return None
+
     def close(self) -> None:
         """Free what the engine holds (models, sessions). Optional."""
 

@@ -21,12 +21,20 @@ def eval_command(
     rescore: Annotated[
         bool, typer.Option("--rescore/--no-rescore", help="the model's second pass over dictionary candidates (LM specs)")
     ] = True,
+    engine: Annotated[str | None, typer.Option("--engine", help="auto, torch, ctranslate2, ... (LM specs; see `spelltune engines`)")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="corrector settings YAML (configs/correct/default.yaml)")] = None,
+    overrides: Annotated[list[str] | None, typer.Option("--set", help="override a corrector setting: key=value")] = None,
 ) -> None:
     """Evaluate a corrector on a suite: strict exact match, word scores, CER, chrF, BLEU, speed."""
+    from spelltune.cli_support import quiet_libraries
+    from spelltune.correct.config import load_corrector_config
     from spelltune.evaluate.report import format_value
     from spelltune.evaluate.run import run_eval
 
-    report = run_eval(model, suite, out, limit=limit, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore)
+    quiet_libraries()
+    settings = load_corrector_config(config, overrides or [])
+    report = run_eval(model, suite, out, limit=limit, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
+                      engine=engine, config=settings)
     overall = report.overall
     typer.echo(
         f"{report.model} on {report.suite} ({overall['sentences']} sentences): "

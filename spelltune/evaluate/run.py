@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from spelltune.correct.config import CorrectorConfig
 from spelltune.correct.corrector import Corrector
 from spelltune.evaluate.metrics import score_sentences
 from spelltune.evaluate.report import CaseResult, EvalReport, write_report
@@ -95,6 +96,8 @@ def run_eval(
     dtype: str = "auto",
     progress: bool = True,
     rescore: bool = True,
+    engine: str | None = None,
+    config: CorrectorConfig | None = None,
 ) -> EvalReport:
     """`spelltune eval`: load the corrector for `model` and the suite, evaluate, write report.json/.md."""
     from spelltune.correct.load import classic_corrector_names, load_corrector
@@ -104,12 +107,17 @@ def run_eval(
 
         raise InputError(f"--batch-size must be at least 1, got {batch_size}")
     loaded_suite = load_suite(suite, limit=limit)
-    corrector = load_corrector(model, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore)
+    corrector = load_corrector(model, config, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
+                               engine=engine)
     report = evaluate_corrector(
         corrector, loaded_suite, limit, batch_size=batch_size, progress=progress, model_size=describe_size(corrector, model)
     )
     # The spec the user gave is the name they recognise.
-    report.model = model if rescore or model in classic_corrector_names() else f"{model} --no-rescore"
+    report.model = model if rescore is not False or model in classic_corrector_names() else f"{model} --no-rescore"
+    engine_used = getattr(corrector, "engine", None)
+    if engine_used is not None:
+        compute = getattr(engine_used, "compute_type", None)
+        report.timing["engine"] = engine_used.backend + (f" ({compute})" if compute not in (None, "default") else "")
     write_report(report, Path(out_dir))
     return report
 
@@ -119,14 +127,10 @@ def describe_size(corrector: Corrector, spec: str | None = None) -> dict:
     parameters = getattr(corrector, "size_parameters", None)
     if parameters is not None:
         return {"parameters": int(parameters), "label": getattr(corrector, "size_label", f"{parameters:,}")}
-    module = getattr(corrector, "loaded", None) or getattr(corrector, "model", None)
-    module = getattr(module, "model", module)  # a LoadedModel holds the torch module in .model
-    if module is not None and hasattr(module, "parameters"):
-        try:
-            count = sum(parameter.numel() for parameter in module.parameters())
-            return {"parameters": count, "label": f"{count / 1e6:.1f}M parameters"}
-        except Exception:  # noqa: BLE001 - size is informative only
-            pass
+    engine = getattr(corrector, "engine", None)
+    count = engine.parameter_count() if engine is not None else None
+    if count:
+        return {"parameters": count, "label": f"{count / 1e6:.1f}M parameters"}
     if spec:
         from spelltune.models.presets import PRESETS
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from spelltune.cli_support import quiet_libraries
 from spelltune.models.presets import DEFAULT_MODEL_SPEC
 
 
@@ -17,28 +18,33 @@ def fix_command(
     model: Annotated[str, typer.Option(help="Model spec: a preset, run directory, model directory, .gguf file or hub id; or a classic corrector.")] = DEFAULT_MODEL_SPEC,
     diff: Annotated[bool, typer.Option("--diff", help="Show each change inline instead of the corrected text.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="One JSON object per line: input, output, edits with spans, refused proposals.")] = False,
-    batch_size: Annotated[int, typer.Option(min=1, help="Pieces generated together; larger is faster per line.")] = 16,
+    engine: Annotated[Optional[str], typer.Option(help="Inference engine: auto, torch, ctranslate2, ... (see `spelltune engines`).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Corrector settings YAML (see configs/correct/default.yaml).")] = None,
+    overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override one corrector setting: key=value, e.g. guard.min_edit_similarity=0.6.")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Pieces generated together; larger is faster per line (default 16).")] = None,
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda, cuda:1, mps; default: the best available.")] = None,
-    dtype: Annotated[str, typer.Option(help="auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16.")] = "auto",
+    dtype: Annotated[Optional[str], typer.Option(help="auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16.")] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Color the diff (default: on a terminal).")] = None,
-    rescore: Annotated[bool, typer.Option("--rescore/--no-rescore", help="Let the model choose dictionary spellings for misspellings its first pass left.")] = True,
+    rescore: Annotated[Optional[bool], typer.Option("--rescore/--no-rescore", help="Let the model choose dictionary spellings for misspellings its first pass left (default on).")] = None,
 ) -> None:
     """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
+    from spelltune.correct.config import load_corrector_config
     from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
 
     if diff and json_output:
         from spelltune.errors import InputError
 
         raise InputError("choose one of --diff and --json")
+    settings = load_corrector_config(config, overrides or [])
     lines = open_input(list(text or []), file, sys.stdin.buffer)
     fmt = "json" if json_output else "diff" if diff else "text"
     use_color = default_color() if color is None else color
     progress = _Progress()
 
     def get_corrector():
-        _quiet_transformers()
+        quiet_libraries()
         progress.status(f"loading model {model}…")
-        corrector = cached_corrector(model, batch_size, device, dtype, rescore)
+        corrector = cached_corrector(model, batch_size, device, dtype, rescore, engine, settings)
         progress.status("")
         return corrector
 
@@ -78,13 +84,6 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-
-
-def _quiet_transformers() -> None:
-    from transformers.utils import logging
-
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
 
 
 def register(app: typer.Typer) -> None:

@@ -10,14 +10,16 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from spelltune.correct.corrector import Correction, Corrector
 from spelltune.errors import InputError
 from spelltune.models.presets import DEFAULT_MODEL_SPEC
 from spelltune.serve.diff import render_diff
+
+if TYPE_CHECKING:
+    from spelltune.correct.config import CorrectorConfig
 
 OutputFormat = Literal["text", "diff", "json"]
 
@@ -79,13 +81,17 @@ def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
             yield line
 
 
-@lru_cache(maxsize=4)
-def cached_corrector(spec: str, batch_size: int = 16, device: str | None = None, dtype: str = "auto",
-                     rescore: bool = True) -> Corrector:
-    """A corrector loaded once per process and reused (models take seconds to load)."""
+def cached_corrector(spec: str, batch_size: int | None = None, device: str | None = None, dtype: str | None = None,
+                     rescore: bool | None = None, engine: str | None = None,
+                     config: CorrectorConfig | None = None) -> Corrector:
+    """A corrector on a model loaded once per process and engine (models take seconds to load).
+
+    Correctors with other settings (batch size, guard, second pass) share the loaded model.
+    """
     from spelltune.correct.load import load_corrector
 
-    return load_corrector(spec, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore)
+    return load_corrector(spec, config, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
+                          engine=engine)
 
 
 def correct_input_lines(
@@ -155,16 +161,18 @@ def fix_stream(
     return summary
 
 
-def fix_lines(lines: list[str], model: str = DEFAULT_MODEL_SPEC, batch_size: int = 16) -> list[Correction]:
+def fix_lines(lines: list[str], model: str = DEFAULT_MODEL_SPEC, batch_size: int | None = None,
+              engine: str | None = None, config: CorrectorConfig | None = None) -> list[Correction]:
     """Python API: one Correction per line (each line corrected independently)."""
     inputs = [InputLine(line, "") for line in lines]
-    return correct_input_lines(inputs, lambda: cached_corrector(model, batch_size))
+    return correct_input_lines(inputs, lambda: cached_corrector(model, batch_size, engine=engine, config=config))
 
 
-def fix_text(text: str, model: str = DEFAULT_MODEL_SPEC, batch_size: int = 16) -> str:
+def fix_text(text: str, model: str = DEFAULT_MODEL_SPEC, batch_size: int | None = None,
+             engine: str | None = None, config: CorrectorConfig | None = None) -> str:
     """Python API: the corrected text, with every line ending and blank line kept as it was."""
     lines = split_lines(text)
-    corrections = correct_input_lines(lines, lambda: cached_corrector(model, batch_size))
+    corrections = correct_input_lines(lines, lambda: cached_corrector(model, batch_size, engine=engine, config=config))
     return "".join(c.output + line.ending for c, line in zip(corrections, lines))
 
 

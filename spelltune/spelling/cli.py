@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from spelltune.cli_support import quiet_libraries
 
 spelling_app = typer.Typer(
     name="spelling",
     help="The spelling-mechanics study: does spelling data teach letter counts and positions?",
     no_args_is_help=True,
 )
-
-
-def _quiet_libraries() -> None:
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    import warnings
-
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
 
 
 def _say(message: str) -> None:
@@ -36,7 +26,7 @@ def tokens_command(
     tokenizer: Annotated[str, typer.Option(help="Tokenizer or model spec: preset, hub id (gpt2), local dir.")] = "smollm2-135m",
 ) -> None:
     """Save every multi-character letters-only token of a tokenizer (id, raw token, word, length) as JSON."""
-    _quiet_libraries()
+    quiet_libraries()
     from spelltune.spelling.tokens import extract_letter_tokens, load_tokenizer, write_tokens
 
     found = extract_letter_tokens(load_tokenizer(tokenizer))
@@ -63,7 +53,7 @@ def build_command(
     if tokenizer is not None:
         assignments.append(f"tokenizer={tokenizer}")
     spelling_config = load_spelling_config(config, assignments)
-    _quiet_libraries()
+    quiet_libraries()
     from spelltune.spelling.build import build_spelling_dataset
     from spelltune.spelling.tokens import read_tokens
 
@@ -93,7 +83,7 @@ def eval_command(
         raise InputError(f"--split {split!r}: use validation or test")
     if per_type < 1 or batch_size < 1 or threads < 1 or spell_words < 0:
         raise InputError("--per-type, --batch-size and --threads must be at least 1, --spell-words at least 0")
-    _quiet_libraries()
+    quiet_libraries()
     from spelltune.spelling.evaluate import EvalSettings, evaluate_model, write_evaluation
 
     settings = EvalSettings(per_type=per_type, spell_words=spell_words, few_shot=few_shot, batch_size=batch_size,

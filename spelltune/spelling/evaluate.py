@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from spelltune.engine.base import Engine
 from spelltune.errors import DataFormatError, InputError
 from spelltune.jsonl import read_jsonl_objects
-from spelltune.models.generation import generate_greedy
 from spelltune.spelling.answer import parse_count, parse_letter, parse_spelling
 from spelltune.spelling.metrics import (character_accuracy, count_error_kind, normalized_levenshtein, perplexity,
                                         position_error_kind, summarize)
@@ -61,36 +61,17 @@ def select_questions(rows: list[dict[str, Any]], per_type: int) -> list[dict[str
     return chosen
 
 
-def answer_perplexity(model: Any, tokenizer: Any, rows: list[dict[str, Any]], batch_size: int,
-                      few_shot: bool) -> float:
+def answer_perplexity(engine: Engine, rows: list[dict[str, Any]], few_shot: bool) -> float:
     """Perplexity of the gold answers (and end-of-turn) after the prompt the answers were generated from."""
-    import torch
-
-    total_nll, total_tokens = 0.0, 0
-    for start in range(0, len(rows), batch_size):
-        sequences, masks = [], []
-        for row in rows[start:start + batch_size]:
-            example = build_training_example(tokenizer, row["question"], row["answer"])
-            prompt = build_prompt(tokenizer, row["question"], FEW_SHOTS[row["kind"]] if few_shot else [])
-            prompt_ids = tokenizer(prompt, add_special_tokens=False).input_ids
-            answer_ids = tokenizer(example.completion, add_special_tokens=False).input_ids
-            sequences.append(prompt_ids + answer_ids)
-            masks.append([-100] * len(prompt_ids) + answer_ids)
-        width = max(len(s) for s in sequences)
-        pad = tokenizer.pad_token_id
-        input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in sequences], device=model.device)
-        labels = torch.tensor([m + [-100] * (width - len(m)) for m in masks], device=model.device)
-        attention = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in sequences], device=model.device)
-        targets = labels[:, 1:]
-        scored = targets != -100
-        with torch.inference_mode():
-            # Project only the positions that predict an answer token: the vocabulary head dominates the cost.
-            hidden = model.get_decoder()(input_ids=input_ids, attention_mask=attention).last_hidden_state[:, :-1]
-            logits = model.get_output_embeddings()(hidden[scored]).float()
-        nll = torch.nn.functional.cross_entropy(logits, targets[scored], reduction="sum")
-        total_nll += float(nll)
-        total_tokens += int(scored.sum())
-    return perplexity(total_nll, total_tokens)
+    tokenizer = engine.tokenizer
+    requests, answer_tokens = [], 0
+    for row in rows:
+        example = build_training_example(tokenizer, row["question"], row["answer"])
+        prompt = build_prompt(tokenizer, row["question"], FEW_SHOTS[row["kind"]] if few_shot else [])
+        requests.append((prompt, [example.completion]))
+        answer_tokens += len(engine.encode(example.completion))
+    total_log_prob = sum(scores[0] for scores in engine.score_many(requests))
+    return perplexity(-total_log_prob, answer_tokens)
 
 
 def score_question(row: dict[str, Any], generation: str) -> dict[str, Any]:
@@ -126,15 +107,15 @@ def evaluate_model(model_spec: str, questions_path: Path, settings: EvalSettings
     import torch
     from tqdm.auto import tqdm
 
-    from spelltune.models.loading import load_model
+    from spelltune.engine import load_engine
 
     say = progress or (lambda message: None)
     rows = select_questions(read_questions(questions_path), settings.per_type)
     torch.set_num_threads(settings.threads)
     torch.manual_seed(settings.seed)
     say(f"loading model {model_spec}")
-    loaded = load_model(model_spec, device=settings.device)
-    model, tokenizer = loaded.model, loaded.tokenizer
+    engine = load_engine(model_spec, engine="torch", device=settings.device)
+    tokenizer = engine.tokenizer
     predictions: list[dict[str, Any]] = []
     probe_words = list(dict.fromkeys((r["word"], r["length_bin"]) for r in rows))[: settings.spell_words]
     total = len(rows) + len(probe_words)
@@ -143,19 +124,18 @@ def evaluate_model(model_spec: str, questions_path: Path, settings: EvalSettings
             kind_rows = [r for r in rows if r["kind"] == kind]
             shots = FEW_SHOTS[kind] if settings.few_shot else []
             prompts = [build_prompt(tokenizer, r["question"], shots) for r in kind_rows]
-            generations = generate_greedy(model, tokenizer, prompts, MAX_NEW_TOKENS[kind], settings.batch_size,
-                                           bar.update)
+            generations = engine.generate(prompts, MAX_NEW_TOKENS[kind], batch_size=settings.batch_size,
+                                          on_progress=bar.update)
             predictions += [score_question(r, g) for r, g in zip(kind_rows, generations)]
         if probe_words:
             shots = FEW_SHOTS["spell"] if settings.few_shot else []
             prompts = [build_prompt(tokenizer, spelling_probe_question(w), shots) for w, _ in probe_words]
-            generations = generate_greedy(model, tokenizer, prompts, MAX_NEW_TOKENS["spell"], settings.batch_size,
-                                           bar.update)
+            generations = engine.generate(prompts, MAX_NEW_TOKENS["spell"], batch_size=settings.batch_size,
+                                          on_progress=bar.update)
             predictions += [score_spelling(w, b, g) for (w, b), g in zip(probe_words, generations)]
     say("measuring answer perplexity")
     summary = summarize(predictions, seed=settings.seed)
-    summary["answer_perplexity"] = answer_perplexity(model, tokenizer, rows, settings.batch_size,
-                                                      settings.few_shot)
+    summary["answer_perplexity"] = answer_perplexity(engine, rows, settings.few_shot)
     summary["model"] = model_spec
     summary["questions_file"] = str(questions_path)
     summary["settings"] = {"per_type": settings.per_type, "spell_words": settings.spell_words,

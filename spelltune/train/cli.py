@@ -9,22 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-
-def _quiet_libraries() -> None:
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    import warnings
-
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    warnings.filterwarnings("ignore", category=UserWarning, module="torch")
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    if not sys.stderr.isatty():  # progress bars in a log file are noise; the trainer logs each step
-        hf_logging.disable_progress_bar()
-        import datasets
-
-        datasets.disable_progress_bars()
+from spelltune.cli_support import quiet_libraries
 
 
 def train_command(
@@ -40,7 +25,7 @@ def train_command(
     from spelltune.train.config import load_train_config
 
     train_config = load_train_config(config, overrides or [])
-    _quiet_libraries()
+    quiet_libraries()
     from spelltune.train.run import train_model
 
     run_dir = out or Path("runs") / config.stem
@@ -66,7 +51,7 @@ def sweep_command(
     metric: Annotated[str, typer.Option(help="Summary metric for the table and heatmap.")] = "eval_exact_match",
 ) -> None:
     """Run every combination of the grid as an ordinary run; print a table and write a heatmap PNG."""
-    _quiet_libraries()
+    quiet_libraries()
     from spelltune.train.sweep import parse_grid, run_sweep
 
     sweep_dir = out or Path("runs") / f"sweep-{config.stem}"

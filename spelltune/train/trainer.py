@@ -227,47 +227,43 @@ def make_trainer_class() -> type:
             return output
 
         def exact_match(self) -> dict[str, float]:
-            """Greedy exact match on the validation sample, raw and behind the guard, shared over ranks.
+            """Greedy exact match on the validation sample, raw and through the real corrector, over ranks.
 
-            Correction pairs go through the corrector (guarded and raw); rows that carry their own prompt
-            (the spelling study's questions) are answered from that prompt and compared as written.
+            Correction pairs go through the corrector (pieces, guard and second pass) and are also compared
+            raw; rows that carry their own prompt (the spelling study's questions) are answered from that
+            prompt and compared as written.
             """
             import torch
 
-            from spelltune.correct.guard import GuardConfig, guard_correction
             from spelltune.correct.lm import LMCorrector
-            from spelltune.models.generation import generate_greedy
-            from spelltune.models.loading import LoadedModel
+            from spelltune.engine.torch_engine import TorchEngine
 
             rank, world = self.accelerator.process_index, self.accelerator.num_processes
             mine = self.exact_match_pairs[rank::world]
             corrections = [pair for pair in mine if pair.prompt is None]
             questions = [pair for pair in mine if pair.prompt is not None]
-            guard = GuardConfig()
             model = self.accelerator.unwrap_model(self.model)
             tokenizer = self.processing_class
-            padding_side = tokenizer.padding_side
             was_training = model.training
             model.eval()
+            raw: dict[str, str] = {}
             try:
                 with self.autocast_smart_context_manager():
-                    corrector = LMCorrector(LoadedModel(model, tokenizer, "training", "training"),
-                                            batch_size=self.exact_match_batch_size)
-                    raw = corrector.generate([pair.input for pair in corrections]) if corrections else {}
-                    answers = generate_greedy(
-                        model, tokenizer, [pair.prompt for pair in questions],
-                        max_new_tokens=max((len(tokenizer(p.completion).input_ids) for p in questions), default=1) + 2,
+                    engine = TorchEngine(model, tokenizer, spec="training", name="training")
+                    corrector = LMCorrector(engine, batch_size=self.exact_match_batch_size)
+                    corrected = corrector.correct_lines([pair.input for pair in corrections], proposals=raw)
+                    answers = engine.generate(
+                        [pair.prompt for pair in questions],
+                        max((len(tokenizer(p.completion).input_ids) for p in questions), default=1) + 2,
                         batch_size=self.exact_match_batch_size,
                     ) if questions else []
             finally:
-                tokenizer.padding_side = padding_side
                 model.train(was_training)
             answered = sum(answer.strip() == pair.output.strip() for answer, pair in zip(answers, questions))
             counts = torch.tensor(
                 [
-                    sum(raw[pair.input] == pair.output for pair in corrections) + answered,
-                    sum(guard_correction(p.input, raw[p.input], guard).output == p.output for p in corrections)
-                    + answered,
+                    sum(raw.get(pair.input.strip(), pair.input) == pair.output for pair in corrections) + answered,
+                    sum(c.output == p.output for c, p in zip(corrected, corrections)) + answered,
                     len(mine),
                 ],
                 dtype=torch.float64,

@@ -2,13 +2,14 @@
 
 import pytest
 
-from spelltune.correct.lm import GenerationSettings, LMCorrector
-from spelltune.models import load_model
+from spelltune.correct.config import CorrectorConfig, GenerationSettings
+from spelltune.correct.lm import LMCorrector
+from spelltune.engine import load_engine
 
 
 @pytest.fixture(scope="module")
 def trained(trained_tiny_model_dir):
-    return load_model(str(trained_tiny_model_dir), device="cpu")
+    return load_engine(str(trained_tiny_model_dir), engine="torch", device="cpu")
 
 
 def test_learned_correction_is_accepted_with_word_spans(trained):
@@ -53,9 +54,9 @@ def test_batched_generation_equals_one_at_a_time(trained):
 
 
 def test_long_line_is_split_corrected_piecewise_and_nothing_is_lost(trained):
-    settings = GenerationSettings(max_words_per_piece=8)
+    settings = CorrectorConfig(generation=GenerationSettings(max_words_per_piece=8))
     line = "Ther cat sat on teh mat.  " + " ".join(f"word{i}" for i in range(30)) + ".  we shud go home now"
-    [correction] = LMCorrector(trained, settings=settings).correct_lines([line])
+    [correction] = LMCorrector(trained, settings).correct_lines([line])
     assert correction.output.startswith("The cat sat on the mat.  word0 word1")
     assert correction.output.endswith("word29.  we should go home now")
     assert correction.output.split() [6:36] == line.split()[6:36]
@@ -64,7 +65,7 @@ def test_long_line_is_split_corrected_piecewise_and_nothing_is_lost(trained):
 
 
 def test_untrained_model_noise_never_reaches_the_output(tiny_model_dir):
-    noisy = load_model(str(tiny_model_dir), device="cpu")
+    noisy = load_engine(str(tiny_model_dir), engine="torch", device="cpu")
     lines = ["The quick brown fox jumps over the lazy dog.", "Ths is a tset.", "   ", ""]
     corrections = LMCorrector(noisy, batch_size=2).correct_lines(lines)
     assert [c.input for c in corrections] == lines

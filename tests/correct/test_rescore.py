@@ -68,10 +68,10 @@ def test_every_misspelling_of_a_sentence_is_resolved_with_offsets_intact():
 def test_log_probs_of_a_padded_batch_match_each_sequence_scored_alone(tiny_model_dir):
     import torch
 
-    from spelltune.models import load_model
+    from spelltune.engine import load_engine
     from spelltune.prompt import build_training_example
 
-    loaded = load_model(str(tiny_model_dir), device="cpu", dtype="float32")
+    loaded = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
     rescorer = CandidateRescorer(loaded)
     requests = [
         ("i was tought to swim", ["i was taught to swim", "i was tought to swim", "i was thoroughly taught to swim today"]),

@@ -1,0 +1,185 @@
+"""The `ctranslate2` engine: CTranslate2's C++ runtime for transformer decoders (CPU and CUDA).
+
+The model is converted once from its merged Hugging Face weights and cached under the spec's content
+fingerprint (a retrained adapter converts again). A directory that already is a CTranslate2 model (an
+export) loads as it is. The Hugging Face tokenizer renders and splits text exactly as for `torch`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from spelltune.engine.base import Engine, budgets
+from spelltune.errors import EngineError
+
+# Written beside a conversion: what spelltune knows about the source model.
+MANIFEST = "spelltune_engine.json"
+
+# Weights stay float32 on disk; int8 and friends are applied when the model is loaded.
+COMPUTE_TYPES = ("default", "auto", "float32", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
+                 "int16", "float16", "bfloat16")
+
+
+def is_ctranslate2_dir(path: str | Path) -> bool:
+    """Whether `path` is a CTranslate2 model directory (model.bin + config.json written by its converter)."""
+    directory = Path(path)
+    return (directory / "model.bin").is_file() and (directory / "config.json").is_file() and (
+        (directory / "vocabulary.json").is_file() or (directory / "vocabulary.txt").is_file()
+    )
+
+
+def converted_model_dir(spec: str) -> Path:
+    """The CTranslate2 conversion of `spec`, made on first use and cached by the spec's content fingerprint."""
+    from spelltune.models.cache import cache_root
+    from spelltune.models.fingerprint import model_fingerprint
+    from spelltune.models.merged import merged_model_dir
+
+    target = cache_root() / "ctranslate2" / model_fingerprint(spec)
+    if is_ctranslate2_dir(target) and (target / "tokenizer.json").is_file():
+        return target
+    source = merged_model_dir(spec)
+    convert_to_ctranslate2(source, target)
+    return target
+
+
+def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None = None) -> Path:
+    """Convert a Hugging Face model directory into a CTranslate2 one at `target` (atomically: all or nothing)."""
+    from ctranslate2.converters import TransformersConverter
+
+    architectures = _architectures(source)
+    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    copy = [name for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+                              "generation_config.json", "chat_template.jinja") if (source / name).is_file()]
+    try:
+        TransformersConverter(str(source), copy_files=copy).convert(str(staging), quantization=quantization)
+    except (ValueError, NotImplementedError, KeyError) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EngineError(
+            f"cannot convert {source} ({', '.join(architectures) or 'unknown architecture'}) to CTranslate2: "
+            f"{str(error).splitlines()[0][:200]}; use --engine torch"
+        ) from None
+    (staging / MANIFEST).write_text(json.dumps({"parameters": safetensors_parameter_count(source),
+                                                "architectures": architectures}, indent=2))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return target
+
+
+def safetensors_parameter_count(directory: Path) -> int | None:
+    """Parameters in a directory's safetensors files, read from their headers (no weights loaded)."""
+    from safetensors import safe_open
+
+    total = 0
+    files = sorted(directory.glob("*.safetensors"))
+    for path in files:
+        with safe_open(str(path), framework="numpy") as handle:
+            for name in handle.keys():
+                count = 1
+                for size in handle.get_slice(name).get_shape():
+                    count *= size
+                total += count
+    return total or None
+
+
+def _architectures(source: Path) -> list[str]:
+    try:
+        return list(json.loads((source / "config.json").read_text()).get("architectures") or [])
+    except (OSError, ValueError):
+        return []
+
+
+class CTranslate2Engine(Engine):
+    """Greedy generation with `Generator.generate_batch` and scoring with `Generator.score_batch`."""
+
+    backend = "ctranslate2"
+
+    def __init__(self, model_dir: Path, tokenizer: Any, spec: str, name: str, device: str = "cpu",
+                 compute_type: str = "default", threads: int = 0):
+        import ctranslate2
+
+        super().__init__(spec, name, tokenizer)
+        if compute_type not in COMPUTE_TYPES:
+            raise EngineError(f"unknown compute type '{compute_type}': use one of {', '.join(COMPUTE_TYPES)}")
+        self.model_dir = Path(model_dir)
+        self.compute_type = compute_type
+        self.generator = ctranslate2.Generator(str(model_dir), device=device, compute_type=compute_type,
+                                               intra_threads=threads or _default_threads())
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+
+    def parameter_count(self) -> int | None:
+        """Parameters of the source model, as recorded at conversion."""
+        try:
+            return json.loads((self.model_dir / MANIFEST).read_text()).get("parameters")
+        except (OSError, ValueError):
+            return None
+
+    def _tokens(self, ids: list[int]) -> list[str]:
+        return self.tokenizer.convert_ids_to_tokens(ids)
+
+    def generate(self, prompts: Sequence[str], max_new_tokens: int | Sequence[int], *, batch_size: int = 16,
+                 on_progress: Callable[[int], None] | None = None) -> list[str]:
+        """Greedy continuations, batch by batch; each is cut to its own budget."""
+        limits = budgets(max_new_tokens, len(prompts))
+        stops = self.stop_token_ids()
+        outputs: list[str] = []
+        for first in range(0, len(prompts), max(1, batch_size)):
+            batch = [self._tokens(self.encode(prompt)) for prompt in prompts[first : first + batch_size]]
+            batch_limits = limits[first : first + len(batch)]
+            results = self.generator.generate_batch(
+                batch, max_length=max(1, max(batch_limits)), sampling_topk=1, beam_size=1,
+                include_prompt_in_result=False, end_token=stops,
+            )
+            for result, limit in zip(results, batch_limits):
+                ids = [token for token in result.sequences_ids[0] if token not in stops][:limit]
+                outputs.append(self.tokenizer.decode(ids, skip_special_tokens=True))
+            if on_progress:
+                on_progress(len(batch))
+        return outputs
+
+    def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+        """Every continuation of every request scored as one whole sequence in one `score_batch` call."""
+        sequences: list[list[str]] = []
+        spans: list[tuple[int, int]] = []  # per sequence: (first scored position, end)
+        shapes: list[list[bool]] = []
+        for prefix, continuations in requests:
+            prefix_ids = self.encode(prefix)
+            if not prefix_ids:
+                raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
+            present = []
+            for continuation in continuations:
+                ids = self.encode(continuation)
+                present.append(bool(ids))
+                if ids:
+                    sequences.append(self._tokens(prefix_ids + ids))
+                    spans.append((len(prefix_ids), len(prefix_ids) + len(ids)))
+            shapes.append(present)
+        results = self.generator.score_batch(sequences, max_batch_size=32) if sequences else []
+        # log_probs[i] is the log-probability of token i + 1 given tokens 0..i.
+        totals = iter(sum(result.log_probs[start - 1 : end - 1]) for result, (start, end) in zip(results, spans))
+        return [[float(next(totals)) if has_tokens else 0.0 for has_tokens in present] for present in shapes]
+
+    def next_token_logits(self, prompts: Sequence[str]) -> Any:
+        """Last-position logits of each prompt, from `forward_batch`."""
+        import numpy as np
+
+        import ctranslate2
+
+        rows = []
+        for prompt in prompts:
+            logits = self.generator.forward_batch([self.encode(prompt)])
+            if logits.device != "cpu":
+                logits = logits.to_device(ctranslate2.Device.cpu)
+            rows.append(np.array(logits, dtype=np.float32)[0, -1])  # CPU storage: the array interface
+        return np.stack(rows)
+
+
+def _default_threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,168 @@
+"""Choose and load an engine for a model spec: `torch`, `ctranslate2`, and the backends exports add."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spelltune.engine.base import Engine, EngineInfo
+from spelltune.errors import EngineError, ModelSpecError
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How to check for and load one engine backend."""
+
+    name: str
+    description: str
+    requires: str
+    module: str  # the Python package it needs
+    load: Callable[..., Engine]
+
+    def available(self) -> bool:
+        """Whether its package is importable here."""
+        return importlib.util.find_spec(self.module) is not None
+
+
+def _load_torch(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+    from spelltune.engine.torch_engine import TorchEngine
+    from spelltune.models.loading import load_model
+
+    loaded = load_model(spec, device=device, dtype=dtype)
+    return TorchEngine(loaded.model, loaded.tokenizer, spec=spec, name=loaded.name)
+
+
+def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+    from spelltune.engine.ctranslate2_engine import CTranslate2Engine, converted_model_dir, is_ctranslate2_dir
+    from spelltune.models.loading import pick_device
+
+    model_dir = Path(spec).expanduser() if is_ctranslate2_dir(Path(spec).expanduser()) else converted_model_dir(spec)
+    tokenizer = _load_tokenizer(model_dir)
+    torch_device = pick_device(device) if device or importlib.util.find_spec("torch") else "cpu"
+    ct2_device, _, _ = torch_device.partition(":")
+    if ct2_device not in ("cpu", "cuda"):
+        raise EngineError(f"the ctranslate2 engine runs on cpu or cuda, not {torch_device}; use --engine torch")
+    if compute_type == "default" and dtype not in ("auto", "float32"):
+        compute_type = dtype
+    return CTranslate2Engine(model_dir, tokenizer, spec=spec, name=display_name(spec), device=ct2_device,
+                             compute_type=compute_type)
+
+
+def _load_tokenizer(directory: Path):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(directory))
+    except (OSError, ValueError) as error:
+        raise ModelSpecError(f"cannot load the tokenizer in {directory}: {str(error).splitlines()[0][:200]}") from None
+
+
+def display_name(spec: str) -> str:
+    """The short name tables and logs show for a spec."""
+    from spelltune.models.presets import PRESETS
+
+    return PRESETS[spec].name if spec in PRESETS else Path(spec).name or spec
+
+
+BACKENDS: dict[str, Backend] = {
+    backend.name: backend
+    for backend in [
+        Backend("torch", "transformers in PyTorch: the reference; CPU, CUDA, MPS; bf16 on capable GPUs",
+                "pip install torch (a core dependency)", "torch", _load_torch),
+        Backend("ctranslate2", "CTranslate2's C++ runtime: converted once per model and cached; CPU and CUDA; "
+                "int8 with --set engine.compute_type=int8", "pip install ctranslate2 (a core dependency)",
+                "ctranslate2", _load_ctranslate2),
+    ]
+}
+
+# Tried in this order by `auto`: the first whose package is installed and that can run the model.
+AUTO_ORDER = ("ctranslate2", "torch")
+
+
+def register_backend(backend: Backend) -> None:
+    """Add a backend (exported runtimes register theirs); `auto` does not try it unless it is in AUTO_ORDER."""
+    BACKENDS[backend.name] = backend
+
+
+def engine_infos() -> list[EngineInfo]:
+    """Every backend with what it needs and whether it is usable here, for `spelltune engines`."""
+    _import_optional_backends()
+    return [EngineInfo(b.name, b.description, b.requires, b.available()) for b in BACKENDS.values()]
+
+
+def engine_for_artefact(spec: str) -> str | None:
+    """The engine a directory or file must run on when it is an exported artefact (not a HF model)."""
+    from spelltune.engine.ctranslate2_engine import is_ctranslate2_dir
+
+    path = Path(spec).expanduser()
+    if is_ctranslate2_dir(path):
+        return "ctranslate2"
+    _import_optional_backends()
+    for detect in ARTEFACT_DETECTORS:
+        found = detect(path)
+        if found:
+            return found
+    return None
+
+
+# Functions path -> engine name, registered by optional backends (ONNX export directories and the like).
+ARTEFACT_DETECTORS: list[Callable[[Path], str | None]] = []
+
+
+def _import_optional_backends() -> None:
+    for module in ("spelltune.engine.onnx_engine", "spelltune.engine.llamacpp_engine"):
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
+def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtype: str = "auto",
+                compute_type: str = "default", notice: Callable[[str], None] | None = None) -> Engine:
+    """Load `spec` on the named engine; `auto` picks the fastest installed one that runs it.
+
+    An exported artefact (a CTranslate2 or ONNX directory) runs on its own engine whatever `auto` would
+    pick. When `auto` falls back from a faster engine, `notice` gets one line saying why.
+    """
+    notice = notice or _stderr_notice
+    _import_optional_backends()
+    artefact_engine = engine_for_artefact(spec)
+    if artefact_engine:
+        if engine not in ("auto", artefact_engine):
+            raise EngineError(f"{spec} is a {artefact_engine} model; run it with --engine {artefact_engine}")
+        engine = artefact_engine
+    if engine != "auto":
+        backend = BACKENDS.get(engine)
+        if backend is None:
+            raise EngineError(f"unknown engine '{engine}': use auto or one of {', '.join(BACKENDS)} "
+                              "(see `spelltune engines`)")
+        if not backend.available():
+            raise EngineError(f"engine '{engine}' needs a package that is not installed: {backend.requires}")
+        return backend.load(spec, device, dtype, compute_type)
+    for name in AUTO_ORDER:
+        backend = BACKENDS[name]
+        if not backend.available():
+            if name != "torch":
+                notice(f"engine {name} is not installed ({backend.requires}); using torch")
+            continue
+        if name == "torch":
+            return backend.load(spec, device, dtype, compute_type)
+        if not _auto_can_use(name, spec, device):
+            continue
+        try:
+            return backend.load(spec, device, dtype, compute_type)
+        except EngineError as error:
+            notice(f"{error}; using torch instead")
+    return BACKENDS["torch"].load(spec, device, dtype, compute_type)
+
+
+def _auto_can_use(name: str, spec: str, device: str | None) -> bool:
+    # CTranslate2 runs on CPU and CUDA only; Apple GPUs and explicit other devices stay on torch.
+    if name == "ctranslate2" and device and not device.startswith(("cpu", "cuda")):
+        return False
+    return True
+
+
+def _stderr_notice(message: str) -> None:
+    print(f"notice: {message}", file=sys.stderr)
