@@ -33,12 +33,7 @@ def measure(config_path: str, variant: str, steps: int, overrides: list[str]) ->
     from transformers.utils import logging as hf_logging
 
     from spelltune.train.config import load_train_config
-    from spelltune.train.dataset import load_training_data, to_prompt_completion
-    from spelltune.train.run import drop_long_pairs
-    from spelltune.train.trainer import (
-        load_training_model, lora_config, make_trainer_class, peak_memory_mb, resolve_device, resolve_precision,
-        sft_config,
-    )
+    from spelltune.train.trainer import peak_memory_mb, setup_training
 
     hf_logging.set_verbosity_error()
     config = load_train_config(config_path, [*overrides, f"max_steps={steps + WARMUP_STEPS}", "eval.every_steps=0",
@@ -47,43 +42,31 @@ def measure(config_path: str, variant: str, steps: int, overrides: list[str]) ->
         config.batching = "padded"
     if config.threads:
         torch.set_num_threads(config.threads)
-    device = resolve_device(config)
-    precision = resolve_precision(config, device)
+
+    class Clock(TrainerCallback):
+        """Times steps after the warm-up and counts the real tokens they trained on."""
+
+        def __init__(self):
+            self.started = None
+            self.tokens_at_start = 0
+            self.trainer = None
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step == WARMUP_STEPS:
+                self.started = time.perf_counter()
+                self.tokens_at_start = self.trainer._total_train_tokens
+
+    overrides_for_args = {"save_strategy": "no", "logging_steps": 10**6, "disable_tqdm": True}
+    if variant == "naive":
+        overrides_for_args["pad_to_multiple_of"] = config.max_length  # every batch padded to max_length
     with tempfile.TemporaryDirectory() as scratch:
-        run_dir = Path(scratch)
-        args = sft_config(config, run_dir, device, precision)
-        args.save_strategy = "no"
-        args.logging_steps = 10**6
-        args.disable_tqdm = True
-        if variant == "naive":
-            args.pad_to_multiple_of = config.max_length  # every batch padded to max_length
-        data = load_training_data(config.data, Path("runs") / "bench-data", config.seed)
-        loaded = load_training_model(config, device, precision)
-        pairs, _ = drop_long_pairs(data.train, loaded.tokenizer, config.max_length)
-
-        class Clock(TrainerCallback):
-            """Times steps after the warm-up and counts the real tokens they trained on."""
-
-            def __init__(self):
-                self.started = None
-                self.tokens_at_start = 0
-                self.trainer = None
-
-            def on_step_end(self, args, state, control, **kwargs):
-                if state.global_step == WARMUP_STEPS:
-                    self.started = time.perf_counter()
-                    self.tokens_at_start = self.trainer._total_train_tokens
-
         clock = Clock()
-        trainer = make_trainer_class()(
-            model=loaded.model, args=args, train_dataset=to_prompt_completion(pairs, loaded.tokenizer),
-            processing_class=loaded.tokenizer, peft_config=lora_config(config), callbacks=[clock],
-        )
-        trainer.device_name = device
-        clock.trainer = trainer
-        trainer.train()
+        setup = setup_training(config, Path(scratch), callbacks=[clock], args_overrides=overrides_for_args)
+        clock.trainer = setup.trainer
+        setup.trainer.train()
         seconds = time.perf_counter() - clock.started
-        tokens = trainer._total_train_tokens - clock.tokens_at_start
+        tokens = setup.trainer._total_train_tokens - clock.tokens_at_start
+        device = setup.device
     return {
         "variant": variant,
         "batching": config.batching if variant == "preset" else f"padded to {config.max_length}",

@@ -38,6 +38,9 @@ class RescoreSettings:
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
     unknown_word_penalty: float = 3.0
     min_word_length: int = 3  # shorter non-words ("u", "ur") are chat style or abbreviations
+    # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
+    # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
+    context_words_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,21 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> 
     )
 
 
+def context_after(text: str, end: int, words: int) -> tuple[str, bool]:
+    """The text after position `end` up to the end of its `words`-th word, and whether that is all of it.
+
+    `words` 0 means the whole rest of the text.
+    """
+    if words <= 0:
+        return text[end:], True
+    matches = list(_TOKEN.finditer(text, end))
+    # A token that starts right at `end` is the rest of the decided word itself (its punctuation).
+    counted = [m for m in matches if m.start() > end]
+    if len(counted) <= words:
+        return text[end:], True
+    return text[end : counted[words - 1].end()], False
+
+
 class CandidateRescorer:
     """Decides each misspelled word of a correction among dictionary spellings with the model's scores."""
 
@@ -163,12 +181,13 @@ class CandidateRescorer:
         if not self.settings.enabled:
             return [corrected for _, corrected in pairs]
         slots = [find_slots(source, corrected, self.settings) for source, corrected in pairs]
-        requests = [
-            (source, [corrected[: slot.start] + variant + corrected[slot.end :] for variant in slot.variants])
-            for (source, corrected), sentence_slots in zip(pairs, slots)
-            for slot in sentence_slots
-        ]
-        scores = iter(self.batched_log_probs(requests))
+        requests, complete = [], []
+        for (source, corrected), sentence_slots in zip(pairs, slots):
+            for slot in sentence_slots:
+                after, reaches_end = context_after(corrected, slot.end, self.settings.context_words_after)
+                requests.append((source, [corrected[: slot.start] + variant + after for variant in slot.variants]))
+                complete.append(reaches_end)
+        scores = iter(self.batched_log_probs(requests, complete))
         results = []
         for (_, corrected), sentence_slots in zip(pairs, slots):
             choices = [slot.choose(next(scores), self.settings) for slot in sentence_slots]
@@ -183,14 +202,20 @@ class CandidateRescorer:
         """Log-probability of writing each of `completions` (and the end of turn) as the correction of `source`."""
         return self.batched_log_probs([(source, completions)])[0]
 
-    def batched_log_probs(self, requests: list[tuple[str, list[str]]]) -> list[list[float]]:
-        """`completion_log_probs` for many (source, completions) requests, scored by the engine together."""
+    def batched_log_probs(self, requests: list[tuple[str, list[str]]],
+                          complete: list[bool] | None = None) -> list[list[float]]:
+        """`completion_log_probs` for many (source, completions) requests, scored by the engine together.
+
+        `complete[i]` False means request i's completions are the start of a correction only: they are
+        scored without the end of turn.
+        """
         tokenizer = self.engine.tokenizer
         prepared = []
-        for source, completions in requests:
-            examples = [build_training_example(tokenizer, source, completion) for completion in completions]
-            prompt = examples[0].prompt if examples else build_prompt(tokenizer, source)
-            prepared.append((prompt, [example.completion for example in examples]))
+        for index, (source, completions) in enumerate(requests):
+            prompt = build_prompt(tokenizer, source)
+            if complete is None or complete[index]:
+                completions = [build_training_example(tokenizer, source, text).completion for text in completions]
+            prepared.append((prompt, completions))
         return self.engine.score_many(prepared) if prepared else []
 
 

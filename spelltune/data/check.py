@@ -33,7 +33,7 @@ class LeakageReport:
         return not any(self.overlaps.values()) and self.heldout_leaks == 0
 
 
-def read_pairs(path: Path) -> list[dict[str, object]]:
+def read_split_rows(path: Path) -> list[dict[str, object]]:
     """The rows of one split file; a row that is not a JSON object with the five keys is an error."""
     rows = []
     for number, line in read_lines(path):
@@ -85,7 +85,7 @@ def check_dataset(data_dir: Path | str) -> LeakageReport:
         path = data_dir / f"{split}.jsonl"
         if not path.is_file():
             raise InputError(f"{path}: missing; a dataset folder holds train/validation/test.jsonl")
-        rows_by_split[split] = read_pairs(path)
+        rows_by_split[split] = read_split_rows(path)
         report.rows_by_split[split] = len(rows_by_split[split])
         keys[split] = {sentence_key(str(r["output"])) for r in rows_by_split[split]}
     for i, first in enumerate(SPLITS):

@@ -101,7 +101,8 @@ class CTranslate2Engine(Engine):
     backend = "ctranslate2"
 
     def __init__(self, model_dir: Path, tokenizer: Any, spec: str, name: str, device: str = "cpu",
-                 compute_type: str = "default", threads: int = 0):
+                 compute_type: str = "default", threads: int = 0,
+                 prefix_scorer: Callable[[], Engine] | None = None):
         import ctranslate2
 
         super().__init__(spec, name, tokenizer)
@@ -113,6 +114,11 @@ class CTranslate2Engine(Engine):
                                                intra_threads=threads or _default_threads())
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
+        # CTranslate2 cannot keep a prefix's keys and values between scoring calls, so every continuation
+        # would run its whole prompt again. Where the source weights are at hand, scoring runs on them in
+        # torch (shared prefixes run once); an exported directory alone scores with `score_batch`.
+        self._prefix_scorer_factory = prefix_scorer
+        self._prefix_scorer: Engine | None = None
 
     def parameter_count(self) -> int | None:
         """Parameters of the source model, as recorded at conversion."""
@@ -145,6 +151,14 @@ class CTranslate2Engine(Engine):
         return outputs
 
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
+        """Scores on the source weights with shared prefixes (see __init__), else with `score_batch`."""
+        if self._prefix_scorer_factory is not None:
+            if self._prefix_scorer is None:
+                self._prefix_scorer = self._prefix_scorer_factory()
+            return self._prefix_scorer.score_many(requests)
+        return self.score_batch(requests)
+
+    def score_batch(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
         """Every continuation of every request scored as one whole sequence in one `score_batch` call."""
         sequences: list[list[str]] = []
         spans: list[tuple[int, int]] = []  # per sequence: (first scored position, end)

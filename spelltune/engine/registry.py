@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spelltune.engine.base import Engine, EngineInfo
-from spelltune.errors import EngineError, ModelSpecError
+from spelltune.errors import EngineError
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,11 @@ def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: s
     from spelltune.engine.ctranslate2_engine import CTranslate2Engine, converted_model_dir, is_ctranslate2_dir
     from spelltune.models.loading import pick_device
 
-    model_dir = Path(spec).expanduser() if is_ctranslate2_dir(Path(spec).expanduser()) else converted_model_dir(spec)
-    tokenizer = _load_tokenizer(model_dir)
+    exported = is_ctranslate2_dir(Path(spec).expanduser())
+    model_dir = Path(spec).expanduser() if exported else converted_model_dir(spec)
+    from spelltune.models.loading import load_tokenizer
+
+    tokenizer = load_tokenizer(str(model_dir))
     torch_device = pick_device(device) if device or importlib.util.find_spec("torch") else "cpu"
     ct2_device, _, _ = torch_device.partition(":")
     if ct2_device not in ("cpu", "cuda"):
@@ -48,16 +51,17 @@ def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: s
     if compute_type == "default" and dtype not in ("auto", "float32"):
         compute_type = dtype
     return CTranslate2Engine(model_dir, tokenizer, spec=spec, name=display_name(spec), device=ct2_device,
-                             compute_type=compute_type)
+                             compute_type=compute_type,
+                             prefix_scorer=None if exported else lambda: _merged_torch_engine(spec, device, dtype))
 
 
-def _load_tokenizer(directory: Path):
-    from transformers import AutoTokenizer
+def _merged_torch_engine(spec: str, device: str | None, dtype: str) -> Engine:
+    from spelltune.engine.torch_engine import TorchEngine
+    from spelltune.models.loading import load_model
+    from spelltune.models.merged import merged_model_dir
 
-    try:
-        return AutoTokenizer.from_pretrained(str(directory))
-    except (OSError, ValueError) as error:
-        raise ModelSpecError(f"cannot load the tokenizer in {directory}: {str(error).splitlines()[0][:200]}") from None
+    loaded = load_model(str(merged_model_dir(spec)), device=device, dtype=dtype)
+    return TorchEngine(loaded.model, loaded.tokenizer, spec=spec, name=display_name(spec))
 
 
 def display_name(spec: str) -> str:

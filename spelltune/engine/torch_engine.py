@@ -73,51 +73,73 @@ class TorchEngine(Engine):
                 for row, limit in zip(rows, limits)]
 
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
-        """Each request's continuations scored on one run of their shared prefix (prefix + common tokens)."""
-        return [self._score_request(prefix, list(continuations)) for prefix, continuations in requests]
-
-    def _score_request(self, prefix: str, continuations: list[str]) -> list[float]:
-        # The continuations share the prefix and often their first tokens: that common part is run once,
-        # and only the rest of each continuation is run, batched, on its cached keys and values.
+        """Each distinct prefix is run once; each request's continuations then share their common start."""
         import torch
 
-        prefix_ids, continuation_ids = _ids_to_score(self, prefix, continuations)
-        if not continuation_ids:
-            return [0.0] * len(continuations)
-        device = self.device
-        rows = [prefix_ids + ids for ids in continuation_ids]
-        shared = min(_common_prefix_length(rows), min(len(row) for row in rows) - 1)
-        in_prefix = shared - len(prefix_ids)  # continuation tokens inside the shared part
-        keep = in_prefix + 1  # logits from the position predicting the first continuation token on
+        results: list[list[float] | None] = [None] * len(requests)
+        by_prefix: dict[str, list[int]] = {}
+        for index, (prefix, _) in enumerate(requests):
+            by_prefix.setdefault(prefix, []).append(index)
         with torch.inference_mode():
-            head = self.model(input_ids=torch.tensor([rows[0][:shared]], device=device), use_cache=True,
-                              logits_to_keep=keep)
-            head_log_probs = head.logits[0].float().log_softmax(-1)  # positions first_predicting .. shared-1
-            common = sum(float(head_log_probs[j, rows[0][len(prefix_ids) + j]]) for j in range(max(0, in_prefix)))
-            suffixes = [row[shared:] for row in rows]
-            longest = max(len(suffix) for suffix in suffixes)
+            for prefix, indices in by_prefix.items():
+                prefix_ids = self.encode(prefix)
+                if not prefix_ids:
+                    raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
+                head = self.model(input_ids=torch.tensor([prefix_ids], device=self.device), use_cache=True,
+                                  logits_to_keep=1)
+                last_log_probs = head.logits[0, -1].float().log_softmax(-1)
+                for index in indices:
+                    continuations = list(requests[index][1])
+                    ids = [self.encode(continuation) for continuation in continuations]
+                    scored = self._score_continuations(head.past_key_values, len(prefix_ids), last_log_probs,
+                                                       [row for row in ids if row])
+                    found = iter(scored)
+                    results[index] = [next(found) if row else 0.0 for row in ids]
+        return [row or [] for row in results]
+
+    def _score_continuations(self, prefix_cache: Any, prefix_length: int, last_log_probs: Any,
+                             rows: list[list[int]]) -> list[float]:
+        # The continuations' common start runs once on a copy of the prefix's keys and values; then the
+        # rest of every continuation runs in one padded batch on copies of that.
+        import copy
+
+        import torch
+
+        if not rows:
+            return []
+        device = self.device
+        shared = min(_common_prefix_length(rows), min(len(row) for row in rows) - 1)
+        cache = copy.deepcopy(prefix_cache)
+        common = float(last_log_probs[rows[0][0]]) if shared else 0.0
+        predictor = last_log_probs  # predicts the first token after the shared part
+        if shared:
+            extended = self.model(
+                input_ids=torch.tensor([rows[0][:shared]], device=device),
+                position_ids=torch.arange(prefix_length, prefix_length + shared, device=device).unsqueeze(0),
+                past_key_values=cache, use_cache=True,
+            ).logits[0].float().log_softmax(-1)
+            common += sum(float(extended[j - 1, rows[0][j]]) for j in range(1, shared))
+            predictor = extended[shared - 1]
+        start = prefix_length + shared
+        suffixes = [row[shared:] for row in rows]
+        longest = max(len(suffix) for suffix in suffixes)
+        scores = [common + float(predictor[suffix[0]]) for suffix in suffixes]
+        if longest > 1:
             pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-            cache = head.past_key_values
             cache.batch_repeat_interleave(len(rows))
-            mask = torch.tensor([[1] * (shared + len(sx)) + [0] * (longest - len(sx)) for sx in suffixes],
-                                device=device)
+            mask = torch.tensor([[1] * (start + len(sx)) + [0] * (longest - len(sx)) for sx in suffixes], device=device)
             logits = self.model(
                 input_ids=torch.tensor([sx + [pad] * (longest - len(sx)) for sx in suffixes], device=device),
                 attention_mask=mask,
-                position_ids=torch.arange(shared, shared + longest, device=device).expand(len(rows), -1),
-                past_key_values=cache,
-                use_cache=True,
+                position_ids=torch.arange(start, start + longest, device=device).expand(len(rows), -1),
+                past_key_values=cache, use_cache=True,
             ).logits
-        scores = []
-        for row, suffix in enumerate(suffixes):
-            # The last shared position predicts each suffix's first token; each suffix position the next.
-            score = common + float(head_log_probs[keep - 1, suffix[0]])
-            if len(suffix) > 1:
-                predicted = logits[row, : len(suffix) - 1].float().log_softmax(-1)
-                targets = torch.tensor(suffix[1:], device=device)
-                score += float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
-            scores.append(score)
-        return _with_empty_scored_zero(continuations, scores)
+            for row, suffix in enumerate(suffixes):
+                if len(suffix) > 1:
+                    predicted = logits[row, : len(suffix) - 1].float().log_softmax(-1)
+                    targets = torch.tensor(suffix[1:], device=device)
+                    scores[row] += float(predicted.gather(-1, targets.unsqueeze(-1)).sum())
+        return scores
 
     def next_token_logits(self, prompts: Sequence[str]) -> Any:
         """Last-position logits of each prompt (run one at a time: no padding in the comparison)."""
@@ -130,19 +152,6 @@ class TorchEngine(Engine):
                 ids = torch.tensor([self.encode(prompt)], device=self.device)
                 rows.append(self.model(input_ids=ids, logits_to_keep=1).logits[0, -1].float().cpu().numpy())
         return np.stack(rows)
-
-
-def _ids_to_score(engine: Engine, prefix: str, continuations: list[str]) -> tuple[list[int], list[list[int]]]:
-    prefix_ids = engine.encode(prefix)
-    if not prefix_ids:
-        raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
-    return prefix_ids, [ids for ids in (engine.encode(c) for c in continuations) if ids]
-
-
-def _with_empty_scored_zero(continuations: list[str], scores: list[float]) -> list[float]:
-    # An empty continuation adds no token: its log-probability is 0.
-    found = iter(scores)
-    return [next(found) if continuation and scores else 0.0 for continuation in continuations]
 
 
 def _until_stop(row: list[int], stops: list[int]) -> list[int]:

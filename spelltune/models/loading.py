@@ -185,6 +185,31 @@ def _ready(model: Any, tokenizer: Any, spec: str, device: str) -> LoadedModel:
     return LoadedModel(model=model, tokenizer=tokenizer, spec=spec, name=name)
 
 
+def load_tokenizer(spec: str) -> Any:
+    """The tokenizer a spec names (preset, hub id, model/tokenizer dir, adapter or run dir), without the model.
+
+    Also a directory holding only a saved tokenizer.
+    """
+    from transformers import AutoTokenizer
+
+    directory = Path(spec).expanduser()
+    if directory.is_dir() and (directory / "tokenizer_config.json").is_file() and not (directory / "config.json").is_file():
+        return AutoTokenizer.from_pretrained(str(directory))  # a tokenizer saved on its own
+    resolved = resolve_model_spec(spec)
+    location = resolved.location
+    kwargs: dict[str, Any] = {}
+    if resolved.kind == "gguf":
+        kwargs["gguf_file"] = resolved.gguf_file
+    elif resolved.kind == "adapter_dir" and not (Path(location) / "tokenizer_config.json").is_file():
+        assert resolved.base_spec is not None
+        return load_tokenizer(resolved.base_spec)
+    try:
+        return AutoTokenizer.from_pretrained(location, **kwargs)
+    except (OSError, ValueError) as error:
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ModelSpecError(f"cannot load a tokenizer from '{spec}': {first[:300]}") from None
+
+
 def _has_tokenizer(directory: str) -> bool:
     return any((Path(directory) / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json"))
 

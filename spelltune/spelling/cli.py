@@ -27,7 +27,8 @@ def tokens_command(
 ) -> None:
     """Save every multi-character letters-only token of a tokenizer (id, raw token, word, length) as JSON."""
     quiet_libraries()
-    from spelltune.spelling.tokens import extract_letter_tokens, load_tokenizer, write_tokens
+    from spelltune.models.loading import load_tokenizer
+    from spelltune.spelling.tokens import extract_letter_tokens, write_tokens
 
     found = extract_letter_tokens(load_tokenizer(tokenizer))
     write_tokens(found, tokenizer, out)
@@ -84,9 +85,9 @@ def eval_command(
     if per_type < 1 or batch_size < 1 or threads < 1 or spell_words < 0:
         raise InputError("--per-type, --batch-size and --threads must be at least 1, --spell-words at least 0")
     quiet_libraries()
-    from spelltune.spelling.evaluate import EvalSettings, evaluate_model, write_evaluation
+    from spelltune.spelling.evaluate import SpellingEvalSettings, evaluate_model, write_evaluation
 
-    settings = EvalSettings(per_type=per_type, spell_words=spell_words, few_shot=few_shot, batch_size=batch_size,
+    settings = SpellingEvalSettings(per_type=per_type, spell_words=spell_words, few_shot=few_shot, batch_size=batch_size,
                             device=None if device == "auto" else device, threads=threads)
     result = evaluate_model(model, data / f"{split}.jsonl", settings, progress=_say)
     write_evaluation(result, out)

@@ -24,7 +24,7 @@ MAX_NEW_TOKENS = {"count": 6, "position": 6, "spell": 40}
 
 
 @dataclass
-class EvalSettings:
+class SpellingEvalSettings:
     """How many questions, in which prompt mode, on which device."""
 
     per_type: int = 100  # first N questions of each kind (the files are length-stratified in any prefix)
@@ -101,7 +101,7 @@ def score_spelling(word: str, length_bin: str, generation: str) -> dict[str, Any
             "normalized_levenshtein": normalized_levenshtein(letters, word)}
 
 
-def evaluate_model(model_spec: str, questions_path: Path, settings: EvalSettings,
+def evaluate_model(model_spec: str, questions_path: Path, settings: SpellingEvalSettings,
                    progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Load the model, answer the selected questions and the spelling probe; return predictions and summary."""
     import torch

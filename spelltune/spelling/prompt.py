@@ -1,13 +1,15 @@
 """The one question-answer prompt format of the spelling study: training rows, baselines and evaluation.
 
-Built with the tokenizer's chat template (Qwen3 with `enable_thinking=False`), with a short explicit
-system message so templates do not insert their long default one. Few-shot examples are earlier turns.
+Rendered by spelltune/prompt.py's chat rendering (the same template handling as the correction prompt),
+with a short explicit system message so templates do not insert their long default one. Few-shot
+examples are earlier turns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from spelltune.prompt import TrainingExample, render_example, render_prompt
 
 SYSTEM_PROMPT = "Answer questions about the letters of words. Reply with the answer only."
 
@@ -35,46 +37,18 @@ FEW_SHOTS: dict[str, list[tuple[str, str]]] = {
 FEW_SHOT_WORDS = frozenset({"banana", "window", "pepper", "garden"})
 
 
-@dataclass(frozen=True)
-class TrainingExample:
-    """A prompt and the completion the model must learn (loss on the completion only)."""
-
-    prompt: str
-    completion: str
-
-
-def _messages(question: str, shots: list[tuple[str, str]]) -> list[dict[str, str]]:
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
-    for shot_question, shot_answer in shots:
-        messages += [{"role": "user", "content": shot_question}, {"role": "assistant", "content": shot_answer}]
-    messages.append({"role": "user", "content": question})
-    return messages
-
-
-def _has_chat_template(tokenizer: Any) -> bool:
-    return bool(getattr(tokenizer, "chat_template", None))
+def _plain_prompt(question: str, shots: list[tuple[str, str]]) -> str:
+    turns = [PLAIN_TURN.format(question=q) + f" {a}\n" for q, a in shots]
+    return SYSTEM_PROMPT + "\n\n" + "".join(turns) + PLAIN_TURN.format(question=question)
 
 
 def build_prompt(tokenizer: Any, question: str, shots: list[tuple[str, str]] | None = None) -> str:
     """The full prompt up to where the answer begins, with optional few-shot (question, answer) turns."""
     shots = shots or []
-    if _has_chat_template(tokenizer):
-        return tokenizer.apply_chat_template(
-            _messages(question, shots), tokenize=False, add_generation_prompt=True, enable_thinking=False
-        )
-    turns = [PLAIN_TURN.format(question=q) + f" {a}\n" for q, a in shots]
-    return SYSTEM_PROMPT + "\n\n" + "".join(turns) + PLAIN_TURN.format(question=question)
+    return render_prompt(tokenizer, SYSTEM_PROMPT, question, shots, plain=_plain_prompt(question, shots))
 
 
 def build_training_example(tokenizer: Any, question: str, answer: str) -> TrainingExample:
     """The prompt for `question` and `answer` plus the template's end-of-turn marker (EOS without one)."""
-    prompt = build_prompt(tokenizer, question)
-    if _has_chat_template(tokenizer):
-        full = tokenizer.apply_chat_template(
-            _messages(question, []) + [{"role": "assistant", "content": answer}], tokenize=False,
-            enable_thinking=False,
-        )
-        if full.startswith(prompt):
-            return TrainingExample(prompt, full[len(prompt):].rstrip("\n"))
-        return TrainingExample(prompt, answer + (tokenizer.eos_token or ""))
-    return TrainingExample(prompt, " " + answer + (tokenizer.eos_token or ""))
+    return render_example(tokenizer, SYSTEM_PROMPT, question, answer, plain_prompt=_plain_prompt(question, []),
+                          plain_completion=" " + answer + (tokenizer.eos_token or ""))

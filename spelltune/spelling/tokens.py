@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from spelltune.errors import DataFormatError, ModelSpecError
+from spelltune.errors import DataFormatError
+
 
 LEADING_SPACE_MARKERS = ("Ġ", "▁")
 
@@ -26,30 +27,6 @@ class LetterToken:
     word: str
     length: int
     leading_space: bool
-
-
-def load_tokenizer(spec: str) -> Any:
-    """The tokenizer a spec names (preset, hub id, model/tokenizer dir, adapter or run dir), without the model."""
-    from transformers import AutoTokenizer
-
-    from spelltune.models.loading import resolve_model_spec
-
-    directory = Path(spec).expanduser()
-    if directory.is_dir() and (directory / "tokenizer_config.json").is_file() and not (directory / "config.json").is_file():
-        return AutoTokenizer.from_pretrained(str(directory))  # a tokenizer saved on its own
-    resolved = resolve_model_spec(spec)
-    location = resolved.location
-    kwargs: dict[str, Any] = {}
-    if resolved.kind == "gguf":
-        kwargs["gguf_file"] = resolved.gguf_file
-    elif resolved.kind == "adapter_dir" and not (Path(location) / "tokenizer_config.json").is_file():
-        assert resolved.base_spec is not None
-        return load_tokenizer(resolved.base_spec)
-    try:
-        return AutoTokenizer.from_pretrained(location, **kwargs)
-    except (OSError, ValueError) as error:
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise ModelSpecError(f"cannot load a tokenizer from '{spec}': {first[:300]}") from None
 
 
 def is_letter_word(text: str) -> bool:

@@ -50,7 +50,7 @@ class DataSettings:
 
 
 @dataclass
-class EvalSettings:
+class ValidationSettings:
     """Validation while training: loss and greedy sentence exact match on a validation sample."""
 
     every_steps: int = 200  # 0 turns validation off
@@ -73,7 +73,7 @@ class TrainConfig:
     method: str = "lora"  # lora | full | qlora (QLoRA needs CUDA and bitsandbytes)
     lora: LoraSettings = field(default_factory=LoraSettings)
     data: DataSettings = field(default_factory=DataSettings)
-    eval: EvalSettings = field(default_factory=EvalSettings)
+    eval: ValidationSettings = field(default_factory=ValidationSettings)
 
     seed: int = 0
     epochs: float = 1.0

@@ -122,3 +122,18 @@ def to_prompt_completion(pairs: list[Pair], tokenizer: Any) -> Any:
         rows["prompt"].append(example.prompt)
         rows["completion"].append(example.completion)
     return Dataset.from_dict(rows)
+
+
+def drop_long_pairs(pairs: list[Pair], tokenizer: Any, max_length: int) -> tuple[list[Pair], int]:
+    """The pairs whose prompt + completion fit in `max_length` tokens, and how many did not.
+
+    Dropping beats truncating: a cut-off completion teaches nothing and, padding-free, TRL does not
+    truncate at all.
+    """
+    examples = [training_example(pair, tokenizer) for pair in pairs]
+    prompt_lengths = [len(ids) for ids in tokenizer([e.prompt for e in examples], add_special_tokens=False).input_ids]
+    completion_lengths = [
+        len(ids) for ids in tokenizer([e.completion for e in examples], add_special_tokens=False).input_ids
+    ]
+    kept = [p for p, a, b in zip(pairs, prompt_lengths, completion_lengths) if a + b <= max_length]
+    return kept, len(pairs) - len(kept)

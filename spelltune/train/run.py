@@ -13,7 +13,7 @@ from typing import Any
 from spelltune.errors import ConfigError
 from spelltune.train.callbacks import MetricsFileCallback, StopRulesCallback
 from spelltune.train.config import TrainConfig, save_train_config
-from spelltune.train.dataset import Pair, load_training_data, sample_pairs, to_prompt_completion
+from spelltune.train.dataset import Pair
 from spelltune.train.run_dir import (
     CONFIG_FILE,
     set_adapter_base,
@@ -21,14 +21,7 @@ from spelltune.train.run_dir import (
     write_model_card,
     write_summary,
 )
-from spelltune.train.trainer import (
-    load_training_model,
-    lora_config,
-    make_trainer_class,
-    resolve_device,
-    resolve_precision,
-    sft_config,
-)
+from spelltune.train.trainer import setup_training
 
 log = logging.getLogger("spelltune.train")
 
@@ -51,23 +44,6 @@ def last_checkpoint(run_dir: Path) -> Path | None:
     return max(found, key=lambda p: int(p.name.split("-")[-1]), default=None)
 
 
-def drop_long_pairs(pairs: list[Pair], tokenizer: Any, max_length: int) -> tuple[list[Pair], int]:
-    """The pairs whose prompt + completion fit in `max_length` tokens, and how many did not.
-
-    Dropping beats truncating: a cut-off completion teaches nothing and, padding-free, TRL does not
-    truncate at all.
-    """
-    from spelltune.train.dataset import training_example
-
-    examples = [training_example(pair, tokenizer) for pair in pairs]
-    prompt_lengths = [len(ids) for ids in tokenizer([e.prompt for e in examples], add_special_tokens=False).input_ids]
-    completion_lengths = [
-        len(ids) for ids in tokenizer([e.completion for e in examples], add_special_tokens=False).input_ids
-    ]
-    kept = [p for p, a, b in zip(pairs, prompt_lengths, completion_lengths) if a + b <= max_length]
-    return kept, len(pairs) - len(kept)
-
-
 def _status(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -87,40 +63,17 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
         raise ConfigError(f"{run_dir} already holds checkpoints: pass --resume to continue it, or choose another --out")
     if config.threads:
         torch.set_num_threads(config.threads)
-    device = resolve_device(config)
-    precision = resolve_precision(config, device)
     run_dir.mkdir(parents=True, exist_ok=True)
-    args = sft_config(config, run_dir, device, precision)  # also sets up the distributed state
+    stop_rules = StopRulesCallback(config.eval.target_accuracy, config.eval.early_stopping_patience, config.max_minutes)
+    setup = setup_training(config, run_dir, callbacks=[MetricsFileCallback(run_dir), stop_rules, *(callbacks or [])],
+                           on_status=_status)
+    trainer, args, loaded, data = setup.trainer, setup.args, setup.model, setup.data
+    device, precision = setup.device, setup.precision
+    train_pairs, dropped = setup.train_pairs, setup.dropped_pairs
     main_process = args.process_index == 0
-
-    with args.main_process_first(desc="dataset"):
-        data = load_training_data(config.data, run_dir, config.seed)
+    evaluating = args.eval_strategy != "no"
     if main_process:
         save_train_config(config, run_dir / CONFIG_FILE)
-        _status(f"device {device}, precision {precision}, world size {args.world_size}; loading {config.model}")
-    loaded = load_training_model(config, device, precision)
-    train_pairs, dropped = drop_long_pairs(data.train, loaded.tokenizer, config.max_length)
-    if not train_pairs:
-        raise ConfigError(f"no training pair fits in max_length={config.max_length} tokens")
-    loss_pairs = sample_pairs(data.validation, config.eval.loss_pairs, config.seed)
-    evaluating = args.eval_strategy != "no"
-
-    trainer_class = make_trainer_class()
-    stop_rules = StopRulesCallback(config.eval.target_accuracy, config.eval.early_stopping_patience, config.max_minutes)
-    trainer = trainer_class(
-        model=loaded.model,
-        args=args,
-        train_dataset=to_prompt_completion(train_pairs, loaded.tokenizer),
-        eval_dataset=to_prompt_completion(loss_pairs, loaded.tokenizer) if evaluating and loss_pairs else None,
-        processing_class=loaded.tokenizer,
-        peft_config=lora_config(config),
-        callbacks=[MetricsFileCallback(run_dir), stop_rules, *(callbacks or [])],
-    )
-    trainer.device_name = device
-    trainer.exact_match_batch_size = config.eval.batch_size
-    if evaluating:
-        trainer.exact_match_pairs = sample_pairs(data.validation, config.eval.exact_match_pairs, config.seed + 1)
-    if main_process:
         trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
         _status(f"training {len(train_pairs):,} pairs ({dropped} too long), {trainable:,} trainable parameters"
                 + (f", resuming from {checkpoint.name}" if checkpoint is not None else ""))

@@ -1,8 +1,7 @@
-"""Build TRL's SFTTrainer (with PEFT) from a TrainConfig.
+"""From a TrainConfig to a ready trainer: device, precision, TRL arguments, data, model (`setup_training`).
 
 TRL does the training loop, completion-only loss, padding-free/packing batches, checkpoints, resume
-and distributed training. `SpelltuneSFTTrainer` adds only what TRL cannot: greedy sentence exact
-match during validation (generation, not teacher forcing) and throughput/memory in every log entry.
+and distributed training; spelltune/train/sft_trainer.py adds what TRL cannot.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import resource
 import sys
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,14 @@ from typing import Any
 from spelltune.errors import ConfigError
 from spelltune.models.loading import load_model, pick_device, resolve_model_spec
 from spelltune.train.config import TrainConfig
-from spelltune.train.dataset import Pair
+from spelltune.train.dataset import (
+    Pair,
+    TrainingData,
+    drop_long_pairs,
+    load_training_data,
+    sample_pairs,
+    to_prompt_completion,
+)
 
 
 @dataclass
@@ -207,95 +213,56 @@ def peak_memory_mb(device: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def make_trainer_class() -> type:
-    """SFTTrainer plus greedy exact match in validation and speed/memory in the logs (TRL imported lazily)."""
-    from trl import SFTTrainer
+@dataclass
+class TrainingSetup:
+    """A trainer ready to `train()`, and what was decided on the way (device, data, dropped pairs)."""
 
-    class SpelltuneSFTTrainer(SFTTrainer):
-        """SFTTrainer that also generates on a validation sample and logs s/step, tokens/s and peak memory."""
+    trainer: Any
+    args: Any
+    model: TrainingModel
+    data: TrainingData
+    train_pairs: list[Pair]
+    dropped_pairs: int
+    device: str
+    precision: str
 
-        exact_match_pairs: list[Pair] = []
-        exact_match_batch_size: int = 16
-        device_name: str = "cpu"
 
-        def evaluation_loop(self, dataloader, description, prediction_loss_only=None, ignore_keys=None,
-                            metric_key_prefix="eval"):
-            output = super().evaluation_loop(dataloader, description, prediction_loss_only, ignore_keys,
-                                             metric_key_prefix)
-            if self.exact_match_pairs and metric_key_prefix == "eval":
-                output.metrics.update({f"{metric_key_prefix}_{k}": v for k, v in self.exact_match().items()})
-            return output
+def setup_training(config: TrainConfig, run_dir: Path, callbacks: list[Any] | None = None,
+                   args_overrides: dict[str, Any] | None = None,
+                   on_status: Callable[[str], None] | None = None) -> TrainingSetup:
+    """Everything a run needs, built in order: device and precision, arguments, data, model, trainer.
 
-        def exact_match(self) -> dict[str, float]:
-            """Greedy exact match on the validation sample, raw and through the real corrector, over ranks.
+    `args_overrides` set SFTConfig fields after they are derived from `config` (benchmarks turn saving
+    off); `on_status` hears what is being loaded.
+    """
+    from spelltune.train.sft_trainer import SpelltuneSFTTrainer
 
-            Correction pairs go through the corrector (pieces, guard and second pass) and are also compared
-            raw; rows that carry their own prompt (the spelling study's questions) are answered from that
-            prompt and compared as written.
-            """
-            import torch
-
-            from spelltune.correct.lm import LMCorrector
-            from spelltune.engine.torch_engine import TorchEngine
-
-            rank, world = self.accelerator.process_index, self.accelerator.num_processes
-            mine = self.exact_match_pairs[rank::world]
-            corrections = [pair for pair in mine if pair.prompt is None]
-            questions = [pair for pair in mine if pair.prompt is not None]
-            model = self.accelerator.unwrap_model(self.model)
-            tokenizer = self.processing_class
-            was_training = model.training
-            model.eval()
-            raw: dict[str, str] = {}
-            try:
-                with self.autocast_smart_context_manager():
-                    engine = TorchEngine(model, tokenizer, spec="training", name="training")
-                    corrector = LMCorrector(engine, batch_size=self.exact_match_batch_size)
-                    corrected = corrector.correct_lines([pair.input for pair in corrections], proposals=raw)
-                    answers = engine.generate(
-                        [pair.prompt for pair in questions],
-                        max((len(tokenizer(p.completion).input_ids) for p in questions), default=1) + 2,
-                        batch_size=self.exact_match_batch_size,
-                    ) if questions else []
-            finally:
-                model.train(was_training)
-            answered = sum(answer.strip() == pair.output.strip() for answer, pair in zip(answers, questions))
-            counts = torch.tensor(
-                [
-                    sum(raw.get(pair.input.strip(), pair.input) == pair.output for pair in corrections) + answered,
-                    sum(c.output == p.output for c, p in zip(corrected, corrections)) + answered,
-                    len(mine),
-                ],
-                dtype=torch.float64,
-                device=self.accelerator.device,
-            )
-            counts = self.accelerator.reduce(counts, reduction="sum")
-            total = max(counts[2].item(), 1.0)
-            return {"exact_match": counts[0].item() / total, "exact_match_guarded": counts[1].item() / total}
-
-        def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
-            if "loss" in logs:
-                now, step = time.perf_counter(), self.state.global_step
-                tokens = getattr(self, "_total_train_tokens", 0)
-                last_time, last_step, last_tokens = getattr(self, "_speed_mark", (None, 0, 0))
-                if last_time is not None and step > last_step:
-                    logs["seconds_per_step"] = round((now - last_time) / (step - last_step), 3)
-                    logs["tokens_per_second"] = round((tokens - last_tokens) / (now - last_time), 1)
-                logs["peak_memory_mb"] = round(peak_memory_mb(self.device_name), 1)
-                self._speed_mark = (now, step, tokens)
-            super().log(logs, start_time)
-
-        def evaluate(self, *args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return super().evaluate(*args, **kwargs)
-            finally:  # validation time is not training time: keep it out of s/step and tokens/s
-                last_time, last_step, last_tokens = getattr(self, "_speed_mark", (None, 0, 0))
-                if last_time is not None:
-                    self._speed_mark = (last_time + time.perf_counter() - started, last_step, last_tokens)
-
-        def _inner_training_loop(self, *args, **kwargs):
-            self._speed_mark = (None, 0, 0)  # the first log entry (after any resume) sets the mark
-            return super()._inner_training_loop(*args, **kwargs)
-
-    return SpelltuneSFTTrainer
+    device = resolve_device(config)
+    precision = resolve_precision(config, device)
+    args = sft_config(config, run_dir, device, precision)  # also sets up the distributed state
+    for key, value in (args_overrides or {}).items():
+        setattr(args, key, value)
+    with args.main_process_first(desc="dataset"):
+        data = load_training_data(config.data, run_dir, config.seed)
+    if on_status and args.process_index == 0:
+        on_status(f"device {device}, precision {precision}, world size {args.world_size}; loading {config.model}")
+    loaded = load_training_model(config, device, precision)
+    train_pairs, dropped = drop_long_pairs(data.train, loaded.tokenizer, config.max_length)
+    if not train_pairs:
+        raise ConfigError(f"no training pair fits in max_length={config.max_length} tokens")
+    evaluating = args.eval_strategy != "no"
+    loss_pairs = sample_pairs(data.validation, config.eval.loss_pairs, config.seed) if evaluating else []
+    trainer = SpelltuneSFTTrainer(
+        model=loaded.model,
+        args=args,
+        train_dataset=to_prompt_completion(train_pairs, loaded.tokenizer),
+        eval_dataset=to_prompt_completion(loss_pairs, loaded.tokenizer) if loss_pairs else None,
+        processing_class=loaded.tokenizer,
+        peft_config=lora_config(config),
+        callbacks=list(callbacks or []),
+        exact_match_pairs=sample_pairs(data.validation, config.eval.exact_match_pairs, config.seed + 1)
+        if evaluating else [],
+        exact_match_batch_size=config.eval.batch_size,
+        device_name=device,
+    )
+    return TrainingSetup(trainer, args, loaded, data, train_pairs, dropped, device, precision)

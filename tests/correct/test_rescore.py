@@ -40,7 +40,7 @@ class _PreferringScorer(CandidateRescorer):
         self.settings = settings
         self.table = table
 
-    def batched_log_probs(self, requests):
+    def batched_log_probs(self, requests, complete=None):
         return [[self.table.get(text, -50.0) for text in completions] for _, completions in requests]
 
 
@@ -106,3 +106,27 @@ def test_when_the_word_count_changed_only_the_corrections_own_unknown_words_are_
     slots = find_slots("alot of tyme", "a lot of tyme", SETTINGS)
     assert [slot.variants[0] for slot in slots] == ["tyme"]
     assert find_slots("alot of time", "a lot of time", SETTINGS) == []
+
+
+def test_context_after_a_word_stops_at_the_nth_word_or_takes_the_rest():
+    from spelltune.correct.rescore import context_after
+
+    text = "i was tought, to swim in the sea."
+    end = text.index("tought") + len("tought")
+    assert context_after(text, end, 0) == (", to swim in the sea.", True)
+    assert context_after(text, end, 2) == (", to swim", False)
+    assert context_after(text, end, 5) == (", to swim in the sea.", True)
+    assert context_after("teh", 3, 3) == ("", True)
+
+
+def test_a_windowed_request_is_scored_without_the_end_of_turn(tiny_model_dir):
+    from spelltune.engine import load_engine
+    from spelltune.prompt import build_prompt
+
+    engine = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
+    rescorer = CandidateRescorer(engine)
+    source = "i was tought to swim"
+    partial = rescorer.batched_log_probs([(source, ["i was taught to"])], complete=[False])[0][0]
+    assert partial == pytest.approx(engine.score(build_prompt(engine.tokenizer, source), ["i was taught to"])[0], abs=1e-4)
+    whole = rescorer.batched_log_probs([(source, ["i was taught to"])])[0][0]
+    assert whole < partial  # the end of turn is one more token to pay for

@@ -82,7 +82,10 @@ def test_ctranslate2_generates_and_scores_like_torch(torch_engine, trained_tiny_
     assert ct2.generate(prompts, 40, batch_size=4) == torch_engine.generate(prompts, 40, batch_size=4)
     prefix = build_prompt(torch_engine.tokenizer, SENTENCES[0])
     continuations = ["I believe this is the correct answer.<|im_end|>", "I beleive this is teh correct answr.<|im_end|>"]
-    assert ct2.score(prefix, continuations) == pytest.approx(torch_engine.score(prefix, continuations), abs=1e-3)
+    reference = torch_engine.score(prefix, continuations)
+    assert ct2.score(prefix, continuations) == pytest.approx(reference, abs=1e-3)
+    # Its own scorer (what an exported directory uses) agrees too.
+    assert ct2.score_batch([(prefix, continuations)])[0] == pytest.approx(reference, abs=1e-3)
     assert ct2.next_token_logits(prompts[:2]) == pytest.approx(torch_engine.next_token_logits(prompts[:2]), abs=1e-3)
 
 
