@@ -182,9 +182,8 @@ class CTranslate2Engine(Engine):
 
     def next_token_logits(self, prompts: Sequence[str]) -> Any:
         """Last-position logits of each prompt, from `forward_batch`."""
-        import numpy as np
-
         import ctranslate2
+        import numpy as np
 
         rows = []
         for prompt in prompts:

@@ -41,7 +41,7 @@ def english_words() -> frozenset[str]:
 
 def classify_error(source: str, expected: str, words: Iterable[str] | None = None) -> str:
     """The error type of a wrong `source` word (or words) whose correction is `expected`."""
-    from rapidfuzz.distance import Levenshtein, OSA
+    from rapidfuzz.distance import OSA, Levenshtein
 
     if len(source.split()) != len(expected.split()):
         return "split/merge"
