@@ -9,16 +9,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import re
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from spelltune.errors import ModelSpecError
-from spelltune.models.cache import cache_root
+from spelltune.models.cache import building_entry, cache_root, is_valid_entry
 from spelltune.models.presets import PRESETS
 
 SpecKind = Literal["gguf", "hub", "hf_dir", "adapter_dir", "run_dir"]
@@ -265,7 +263,7 @@ def dequantized_gguf_dir(gguf_path: Path) -> Path:
     stat = gguf_path.stat()
     key = hashlib.sha256(f"{gguf_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     target = cache_root() / "models" / f"{gguf_path.stem}-{key}"
-    if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
+    if is_valid_entry(target, ("config.json", "model.safetensors")):
         return target
     from transformers import AutoModelForCausalLM
 
@@ -279,14 +277,7 @@ def dequantized_gguf_dir(gguf_path: Path) -> Path:
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    model.save_pretrained(staging)
-    tokenizer.save_pretrained(staging)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        staging.rename(target)
-    except OSError:
-        # Another process finished the same copy first; theirs is as good as ours.
-        shutil.rmtree(staging, ignore_errors=True)
+    with building_entry(target) as staging:  # a killed run leaves no half-written entry
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
     return target

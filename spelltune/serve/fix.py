@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from spelltune.correct.corrector import Correction, Corrector
+from spelltune.correct.edits import apply_edits
 from spelltune.errors import InputError
 from spelltune.models.presets import DEFAULT_MODEL_SPEC
 from spelltune.serve.diff import render_diff
@@ -26,6 +27,7 @@ OutputFormat = Literal["text", "diff", "json"]
 # Lines corrected per round: bounds memory on big files and lets output stream out.
 CHUNK_LINES = 256
 _NOT_UTF8_NOTE = "not valid UTF-8: passed through unchanged"
+_UNUSABLE_NOTE = "the corrector returned no usable correction: passed through unchanged"
 
 
 @dataclass
@@ -34,6 +36,8 @@ class InputLine:
 
     text: str
     ending: str
+    # A byte-order mark before the first line: not part of the text, but written back as it came.
+    prefix: str = ""
 
     @property
     def is_valid_utf8(self) -> bool:
@@ -74,10 +78,12 @@ def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
     first = True
     for raw in stream:
         text = raw.decode("utf-8", errors="surrogateescape")
+        prefix = ""
         if first and text.startswith("\ufeff"):
-            text = text[1:]  # a byte-order mark is not part of the text
+            prefix, text = "\ufeff", text[1:]  # a byte-order mark is not part of the text
         first = False
         for line in split_lines(text) or [InputLine("", "")]:
+            line.prefix = prefix
             yield line
 
 
@@ -115,19 +121,46 @@ def correct_input_lines(
         texts = [lines[index].text for index in to_correct]
         kwargs = {"on_progress": on_progress} if on_progress and hasattr(corrector, "generate") else {}
         for index, correction in zip(to_correct, corrector.correct_lines(texts, **kwargs)):
-            corrections[index] = correction
-    return [correction for correction in corrections if correction is not None]
+            corrections[index] = correction if _keeps_the_line(correction, lines[index].text) else None
+    # Whatever a corrector returns, every line comes back: one it lost or broke passes through unchanged.
+    return [correction if correction is not None else
+            Correction(input=line.text, output=line.text, note=_UNUSABLE_NOTE)
+            for line, correction in zip(lines, corrections)]
+
+
+def _keeps_the_line(correction: Correction, text: str) -> bool:
+    """Whether a corrector's answer is for this line, still one line, and exactly the line with its edits applied."""
+    if not (isinstance(correction, Correction) and correction.input == text and isinstance(correction.output, str)):
+        return False
+    if correction.output.count("\n") != text.count("\n") or correction.output.endswith("\r") != text.endswith("\r"):
+        return False  # a line break added, or "...\r" + "\n" that would read as CRLF
+    cursor = 0
+    for edit in sorted(correction.edits, key=lambda e: (e.start, e.end)):
+        if not (cursor <= edit.start <= edit.end <= len(text)) or text[edit.start : edit.end] != edit.original:
+            return False
+        cursor = edit.end
+    return apply_edits(text, correction.edits) == correction.output
 
 
 def format_correction(correction: Correction, line: InputLine, fmt: OutputFormat, color: bool, number: int) -> str:
     """The output line for one correction, in the requested format, with the input's line ending."""
-    if correction.note == _NOT_UTF8_NOTE and fmt != "json":
-        return line.text + line.ending
     if fmt == "json":
-        return json.dumps({"line": number, **correction.to_json_dict()}, ensure_ascii=False) + "\n"
+        return json_line({"line": number, **correction.to_json_dict()})
+    if correction.note == _NOT_UTF8_NOTE:
+        return line.prefix + line.text + line.ending
     if fmt == "diff":
-        return render_diff(correction, color=color) + line.ending
-    return correction.output + line.ending
+        return line.prefix + render_diff(correction, color=color) + line.ending
+    return line.prefix + correction.output + line.ending
+
+
+# Characters JSON leaves unescaped that `str.splitlines()` and JavaScript's line reading treat as line
+# breaks; inside a JSON string their escapes mean the same, so one object stays one line for every reader.
+_LINE_BREAKS_IN_JSON = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(data: dict) -> str:
+    """`data` as one JSONL line: UTF-8 text kept readable, every line-breaking character escaped."""
+    return json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKS_IN_JSON) + "\n"
 
 
 def fix_stream(
