@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -218,18 +219,35 @@ def _load_tokenizer(location: str, **kwargs: Any) -> Any:
     return AutoTokenizer.from_pretrained(location, **kwargs)
 
 
+TRUST_REMOTE_CODE_ENV = "SPELLTUNE_TRUST_REMOTE_CODE"
+
+
+def trust_remote_code() -> bool:
+    """Whether a model's own Python code may run: only when the user asked (`--trust-remote-code`)."""
+    return os.environ.get(TRUST_REMOTE_CODE_ENV) == "1"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:300]
+
+
 def _load_pretrained(location: str, torch_dtype: Any, spec: str) -> tuple[Any, Any]:
     from transformers import AutoModelForCausalLM
 
     try:
         tokenizer = _load_tokenizer(location)
-        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch_dtype, attn_implementation="sdpa")
+        # Weights from safetensors only: a pickled checkpoint can run code when it is loaded.
+        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch_dtype, attn_implementation="sdpa",
+                                                     use_safetensors=True, trust_remote_code=trust_remote_code())
     except (OSError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ModelSpecError(
-            f"cannot load model '{spec}': {first_line[:300]} "
-            "(a hub id needs network access or a local copy in the HF cache)"
-        ) from None
+        hint = "" if Path(location).exists() else " (a hub id needs network access or a local copy in the HF cache)"
+        raise ModelSpecError(f"cannot load model '{spec}' from {location}: {_first_line(error)}{hint}") from None
+    except Exception as error:  # noqa: BLE001 - damaged weights raise whatever their reader raises
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        raise ModelSpecError(f"cannot load model '{spec}' from {location}: damaged or unreadable weights "
+                             f"({type(error).__name__}: {_first_line(error)})") from None
     return model, tokenizer
 
 
@@ -238,7 +256,13 @@ def _attach_adapter(model: Any, adapter_dir: str) -> Any:
         from peft import PeftModel
     except ImportError:
         raise ModelSpecError(f"{adapter_dir} is a LoRA adapter; loading it needs `pip install peft`") from None
-    return PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+    try:
+        return PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+    except Exception as error:  # noqa: BLE001 - a damaged adapter raises whatever its reader raises
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        raise ModelSpecError(f"cannot load the LoRA adapter in {adapter_dir}: damaged or unreadable "
+                             f"({type(error).__name__}: {_first_line(error)})") from None
 
 
 @contextmanager
@@ -271,8 +295,11 @@ def dequantized_gguf_dir(gguf_path: Path) -> Path:
         tokenizer = _load_tokenizer(str(gguf_path.parent), gguf_file=gguf_path.name)
         with _progress_only_on_terminals():
             model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-    except (OSError, ValueError, KeyError) as error:
-        raise ModelSpecError(f"cannot read GGUF file {gguf_path}: {str(error).strip()[:300]}") from None
+    except Exception as error:  # noqa: BLE001 - a truncated GGUF raises whatever its parser hits first
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        raise ModelSpecError(f"cannot read GGUF file {gguf_path}: damaged or not a GGUF model "
+                             f"({type(error).__name__}: {_first_line(error)})") from None
     # save_pretrained refuses a quantizer-tagged model; the weights are already dequantized floats.
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):

@@ -26,11 +26,18 @@ def fix_command(
     dtype: Annotated[Optional[str], typer.Option(help="auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16.")] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Color the diff (default: on a terminal).")] = None,
     rescore: Annotated[Optional[bool], typer.Option("--rescore/--no-rescore", help="Let the model choose dictionary spellings for misspellings its first pass left (default on).")] = None,
+    trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code", help="Let a model run Python code shipped with it (off: only safetensors weights and built-in architectures load).")] = False,
 ) -> None:
     """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
     from spelltune.correct.config import load_corrector_config
     from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
 
+    if trust_remote_code:
+        import os
+
+        from spelltune.models.loading import TRUST_REMOTE_CODE_ENV
+
+        os.environ[TRUST_REMOTE_CODE_ENV] = "1"
     if diff and json_output:
         from spelltune.errors import InputError
 
