@@ -57,14 +57,14 @@ def fix_command(
 
     def write(line: str) -> None:
         sys.stdout.buffer.write(line.encode("utf-8", errors="surrogateescape"))
-        sys.stdout.buffer.flush()
 
-    summary = fix_stream(lines, write, get_corrector, fmt=fmt, color=use_color, on_progress=progress.advance)
+    summary = fix_stream(lines, write, get_corrector, fmt=fmt, color=use_color, on_progress=progress.advance,
+                         flush=sys.stdout.buffer.flush)
     progress.close()
     for number in summary.not_utf8_lines[:5]:
         print(f"warning: line {number} is not valid UTF-8; passed through unchanged", file=sys.stderr)
-    if len(summary.not_utf8_lines) > 5:
-        print(f"warning: {len(summary.not_utf8_lines)} lines were not valid UTF-8", file=sys.stderr)
+    if summary.not_utf8_count > 5:
+        print(f"warning: {summary.not_utf8_count} lines were not valid UTF-8", file=sys.stderr)
 
 
 class _Progress:

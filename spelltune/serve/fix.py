@@ -52,7 +52,8 @@ class FixSummary:
     lines: int = 0
     edits: int = 0
     refused: int = 0
-    not_utf8_lines: list[int] = field(default_factory=list)
+    not_utf8_lines: list[int] = field(default_factory=list)  # the first few line numbers only (memory stays flat)
+    not_utf8_count: int = 0
 
 
 def split_lines(text: str) -> list[InputLine]:
@@ -170,27 +171,36 @@ def fix_stream(
     fmt: OutputFormat = "text",
     color: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    flush: Callable[[], None] | None = None,
 ) -> FixSummary:
-    """Correct `lines` chunk by chunk, writing each output line through `write` as soon as it is ready."""
+    """Correct `lines` chunk by chunk, writing each output line through `write` as soon as it is ready.
+
+    Memory stays flat whatever the input size: one chunk of lines is held at a time. `flush` is called
+    after each chunk (the CLI pushes the finished lines out to the reader then).
+    """
     summary = FixSummary()
     chunk: list[InputLine] = []
 
-    def flush() -> None:
+    def correct_chunk() -> None:
         for line, correction in zip(chunk, correct_input_lines(chunk, get_corrector, on_progress)):
             summary.lines += 1
             summary.edits += len(correction.edits)
             summary.refused += len(correction.rejected)
             if correction.note == _NOT_UTF8_NOTE:
-                summary.not_utf8_lines.append(summary.lines)
+                summary.not_utf8_count += 1
+                if len(summary.not_utf8_lines) < 5:
+                    summary.not_utf8_lines.append(summary.lines)
             write(format_correction(correction, line, fmt, color, summary.lines))
         chunk.clear()
+        if flush:
+            flush()
 
     for line in lines:
         chunk.append(line)
         if len(chunk) >= CHUNK_LINES:
-            flush()
+            correct_chunk()
     if chunk:
-        flush()
+        correct_chunk()
     return summary
 
 
