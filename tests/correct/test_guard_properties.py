@@ -165,19 +165,19 @@ def source_and_output(draw) -> tuple[str, str]:
     return source, draw(model_outputs(source))
 
 
-@settings(max_examples=examples(3.0))
+@settings(max_examples=examples(3.2))
 @given(source_and_output())
 def test_any_model_output_changes_the_input_only_inside_reported_safe_edits(pair):
     assert_guard_invariants(*pair)
 
 
-@settings(max_examples=examples(1.0))
+@settings(max_examples=examples(2.0))
 @given(st.text(max_size=60), st.text(max_size=60))
 def test_any_text_pair_keeps_the_invariants(source, proposed):
     assert_guard_invariants(source, proposed)
 
 
-@settings(max_examples=examples(1.0))
+@settings(max_examples=examples(1.5))
 @given(source_and_output(), st.floats(0, 1), st.floats(0, 1), st.integers(0, 6), st.floats(0, 1))
 def test_invariants_hold_for_any_thresholds(pair, piece_similarity, edit_similarity, word_delta, delta_rate):
     config = GuardConfig(min_piece_similarity=piece_similarity, min_edit_similarity=edit_similarity,
