@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from spelltune.atomic import atomic_directory, open_atomic, write_json, write_text
 from spelltune.data.config import CATEGORIES, COMPLEXITIES, DataConfig, MisspellingSource, SentenceSource
 from spelltune.data.corruption.sentence import corrupt_sentence
 from spelltune.data.lexicon.homophones import confusables_of
@@ -242,7 +243,7 @@ def generate_split_pairs(
 
 def write_jsonl(path: Path, pairs: Sequence[CorrectionPair]) -> None:
     """One JSON object per line, UTF-8, keys in a fixed order, `\\n` line endings."""
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
+    with open_atomic(path, "w", encoding="utf-8", newline="\n") as handle:  # all of it or the old file
         for pair in pairs:
             handle.write(json.dumps(pair.to_row(), ensure_ascii=False) + "\n")
 
@@ -326,11 +327,11 @@ def build_dataset(config: DataConfig, out_dir: Path | str, fmt: str = "jsonl") -
         write_jsonl(path, pairs_by_split[split])
         files.append(path)
     heldout_path = out_dir / HELDOUT_FILE
-    heldout_path.write_text("".join(f"{w}\n" for w in sorted(heldout)), encoding="utf-8")
+    write_text(heldout_path, "".join(f"{w}\n" for w in sorted(heldout)))
     files.append(heldout_path)
     stats = summarize(pairs_by_split, by_split, sentence_counts, misspellings, heldout, config)
     stats_path = out_dir / "stats.json"
-    stats_path.write_text(json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(stats_path, stats)
     files.append(stats_path)
     files.extend(write_plots(pairs_by_split, out_dir))
     files.append(write_card(config, stats, pairs_by_split, out_dir))
@@ -350,5 +351,6 @@ def save_hf_dataset(out_dir: Path) -> Path:
             {"input": [], "output": [], "category": [], "source": [], "error_types": [], "complexity": []}
         )
     path = out_dir / "hf"
-    datasets.DatasetDict(splits).save_to_disk(str(path))
+    with atomic_directory(path) as staging:
+        datasets.DatasetDict(splits).save_to_disk(str(staging))
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from spelltune.atomic import write_text
 from spelltune.data.config import CATEGORIES, DataConfig
 from spelltune.data.sources.codespell import CODESPELL_LICENSE
 from spelltune.data.sources.sentences import EMBEDDED_CORPORA
@@ -98,5 +99,5 @@ def write_card(
         shown = [p for p in pairs_by_split["train"] if p.category == category][:3]
         lines += [f"| {category} | {_escape(p.input)} | {_escape(p.output)} |" for p in shown]
     path = out_dir / "card.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(lines) + "\n")
     return path

@@ -26,11 +26,18 @@ def fix_command(
     dtype: Annotated[Optional[str], typer.Option(help="auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16.")] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Color the diff (default: on a terminal).")] = None,
     rescore: Annotated[Optional[bool], typer.Option("--rescore/--no-rescore", help="Let the model choose dictionary spellings for misspellings its first pass left (default on).")] = None,
+    trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code", help="Let a model run Python code shipped with it (off: only safetensors weights and built-in architectures load).")] = False,
 ) -> None:
     """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
     from spelltune.correct.config import load_corrector_config
     from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
 
+    if trust_remote_code:
+        import os
+
+        from spelltune.models.loading import TRUST_REMOTE_CODE_ENV
+
+        os.environ[TRUST_REMOTE_CODE_ENV] = "1"
     if diff and json_output:
         from spelltune.errors import InputError
 
@@ -50,14 +57,14 @@ def fix_command(
 
     def write(line: str) -> None:
         sys.stdout.buffer.write(line.encode("utf-8", errors="surrogateescape"))
-        sys.stdout.buffer.flush()
 
-    summary = fix_stream(lines, write, get_corrector, fmt=fmt, color=use_color, on_progress=progress.advance)
+    summary = fix_stream(lines, write, get_corrector, fmt=fmt, color=use_color, on_progress=progress.advance,
+                         flush=sys.stdout.buffer.flush)
     progress.close()
     for number in summary.not_utf8_lines[:5]:
         print(f"warning: line {number} is not valid UTF-8; passed through unchanged", file=sys.stderr)
-    if len(summary.not_utf8_lines) > 5:
-        print(f"warning: {len(summary.not_utf8_lines)} lines were not valid UTF-8", file=sys.stderr)
+    if summary.not_utf8_count > 5:
+        print(f"warning: {summary.not_utf8_count} lines were not valid UTF-8", file=sys.stderr)
 
 
 class _Progress:
