@@ -1,0 +1,76 @@
+"""What the guard refused on a suite, by reason, and how many of those refusals blocked a right fix.
+
+Corrects every case with the real corrector (`load_corrector`, config and --set overrides as `spelltune
+eval` takes them) and writes `refusals.json` (each case's output and refusals) and `refusals.md`: per
+reason, refusals in total and those whose proposal was the expected fix ("right fix refused"); and
+strict exact match per category.
+
+    python scripts/guard_refusals.py --model default --suite own:test --out runs/guard/own-test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from tqdm import tqdm
+
+
+def refused_right_fix(case_expected: str, original: str, proposed: str) -> bool:
+    """Whether a refused proposal was the fix the case expects (the proposed words are in the expected
+    sentence where the original words are not)."""
+    expected = {word.strip(".,;:!?\"").lower() for word in case_expected.split()}
+    proposed_words = {word.strip(".,;:!?\"").lower() for word in proposed.split()}
+    original_words = {word.strip(".,;:!?\"").lower() for word in original.split()}
+    return bool(proposed_words) and proposed_words <= expected and not original_words <= expected
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--suite", default="own:test")
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+
+    from spelltune.correct.config import load_corrector_config
+    from spelltune.correct.load import load_corrector
+    from spelltune.evaluate.suites import load_suite
+
+    suite = load_suite(args.suite)
+    corrector = load_corrector(args.model, load_corrector_config(args.config, args.overrides))
+    cases = []
+    for first in tqdm(range(0, len(suite.cases), args.batch_size), desc="correcting", unit="batch"):
+        batch = suite.cases[first : first + args.batch_size]
+        for case, correction in zip(batch, corrector.correct_lines([c.input for c in batch])):
+            cases.append({"id": case.id, "category": case.category, "input": case.input, "expected": case.expected,
+                          "output": correction.output, "exact": correction.output == case.expected,
+                          "rejected": [{"original": r.original, "proposed": r.proposed, "reason": r.reason,
+                                        "right_fix": refused_right_fix(case.expected, r.original, r.proposed)}
+                                       for r in correction.rejected]})
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "refusals.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False))
+    reasons, right = Counter(), Counter()
+    for case in cases:
+        for refusal in case["rejected"]:
+            reasons[refusal["reason"]] += 1
+            right[refusal["reason"]] += refusal["right_fix"]
+    lines = [f"# Guard refusals: {args.model} on {args.suite} ({len(cases)} sentences)", "",
+             "| reason | refused | right fix refused |", "|---|---|---|"]
+    lines += [f"| {reason} | {count} | {right[reason]} |" for reason, count in reasons.most_common()]
+    lines += [f"| **total** | {sum(reasons.values())} | {sum(right.values())} |", "",
+              "| category | sentences | exact % |", "|---|---|---|"]
+    for category in dict.fromkeys(case["category"] for case in cases):
+        group = [case for case in cases if case["category"] == category]
+        lines.append(f"| {category} | {len(group)} | {100 * sum(c['exact'] for c in group) / len(group):.1f} |")
+    text = "\n".join(lines) + "\n"
+    (args.out / "refusals.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
