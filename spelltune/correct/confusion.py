@@ -32,30 +32,39 @@ def contractions() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def confusion_groups() -> list[frozenset[str]]:
-    """Every confusion set (lowercase), from all four files; contractions pair with their plain form."""
+    """The symmetric confusion sets (lowercase): homophones and listed slips; either word may be meant."""
     groups = [frozenset(line.split()) for line in _data_lines("homophones.txt")]
-    groups += [frozenset(line.split()) for line in _data_lines("slips.txt")]
-    groups += [frozenset(line.split("\t")[:2]) for line in _data_lines("real_word_errors.txt")]
-    groups += [frozenset((plain, contraction)) for plain, contraction in contractions().items()]
-    return groups
+    return groups + [frozenset(line.split()) for line in _data_lines("slips.txt")]
 
 
 @lru_cache(maxsize=1)
 def _partners_index() -> dict[str, frozenset[str]]:
+    """Written word -> the words it may have been meant as. Homophones and slips go both ways; a mined
+    error goes to its intended word only ("hit" may mean "it", "it" never means "hit"); a contraction
+    without its apostrophe goes to the contraction, and back only when the plain form is a word itself."""
+    from spelltune.correct.dictionary import known_words
+
     index: dict[str, set[str]] = {}
     for group in confusion_groups():
         for word in group:
             index.setdefault(word, set()).update(group - {word})
+    for line in _data_lines("real_word_errors.txt"):
+        error, intended = line.split("\t")[:2]
+        index.setdefault(error, set()).add(intended)
+    for plain, contraction in contractions().items():
+        index.setdefault(plain, set()).add(contraction)
+        if plain in known_words():
+            index.setdefault(contraction, set()).add(plain)
     return {word: frozenset(partners) for word, partners in index.items()}
 
 
 def confusion_partners(word: str) -> frozenset[str]:
-    """The words `word` is confused with (lowercase), or an empty set."""
+    """The words `word` may have been meant as (lowercase), or an empty set."""
     return _partners_index().get(word.lower().translate(_APOSTROPHES), frozenset())
 
 
 def are_confusable(original: str, replacement: str) -> bool:
-    """Whether the two words are partners in a confusion set (case and apostrophe style ignored)."""
+    """Whether `original` may have been meant as `replacement` (case and apostrophe style ignored)."""
     return replacement.lower().translate(_APOSTROPHES) in confusion_partners(original)
 
 

@@ -8,6 +8,11 @@ neighbours within two edits (SymSpell). The correction model itself scores each 
 sentence: the log-probability of writing it as the correction of the input, less a penalty per edit
 away from the writer's word and for leaving a word no list knows. Context decides between "which"
 and "wish" for "wich".
+
+Correctly spelled words get the same second look when they belong to a confusion set
+(correct/confusion.py: their/there/they're, its/it's, dont/don't, male/mail, form/from): their partners
+are candidates, and one replaces the written word only when the model prefers it by more than
+`confusion_margin` nats, so a correct sentence stays as written. Every candidate must pass the guard.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spelltune.correct.confusion import confusion_partners, contractions
 from spelltune.correct.dictionary import known_words, load_symspell, match_case
 from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 
 _PLAIN_WORD = re.compile(r"^[A-Za-z]+$")
+_WORD_WITH_APOSTROPHE = re.compile(r"^[A-Za-z]+(?:['’][A-Za-z]+)?$")
 _TOKEN = re.compile(r"\S+")
 
 
@@ -41,6 +48,11 @@ class RescoreSettings:
     # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0
+    # Correctly spelled words in a confusion set (their/there, its/it's, form/from) are decided too.
+    confusion_sets: bool = True
+    # Nats by which the model must prefer a confusion partner over the word as written: the margin that
+    # keeps a correct sentence as written. Chosen on dev data only (scripts/rescore_sweep.py).
+    confusion_margin: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -93,9 +105,16 @@ class Slot:
     variants: list[str]
     distances: list[int]
     known: list[bool]
+    # "misspelling" (a word no list knows) or "confusion" (a correct word in a confusion set).
+    kind: str = "misspelling"
+    written: str = ""
 
     def penalties(self, settings: RescoreSettings) -> list[float]:
-        """Nats each variant pays: per edit away from the writer's word, and for being no known word."""
+        """Nats each variant pays. A misspelling's: per edit away from the writer's word, and for being no
+        known word. A confusion's: the margin, for every variant but the word as written."""
+        if self.kind == "confusion":
+            return [0.0 if variant.lower() == self.written.lower() else settings.confusion_margin
+                    for variant in self.variants]
         return [settings.distance_penalty * distance + (0.0 if known else settings.unknown_word_penalty)
                 for distance, known in zip(self.distances, self.known)]
 
@@ -105,44 +124,98 @@ class Slot:
         return self.variants[max(range(len(scores)), key=lambda i: (scores[i], -i))]
 
 
-def find_slots(source: str, corrected: str, settings: RescoreSettings) -> list[Slot]:
+def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=None) -> list[Slot]:
     """The words of `corrected` to decide again: each misspelling of `source`, whatever the model made of it
-    (kept, or replaced by its own guess), and any unknown word the correction itself contains.
+    (kept, or replaced by its own guess), any unknown word the correction itself contains, and (with
+    `confusion_sets`) each word of a confusion set.
 
     Words pair up by position when the correction kept the word count; otherwise only the correction's
-    own unknown words are looked at.
+    own words are looked at. With a `guard` (GuardConfig), a variant the guard would refuse as an edit of
+    the writer's word is no candidate.
     """
     source_tokens, corrected_tokens = list(_TOKEN.finditer(source)), list(_TOKEN.finditer(corrected))
+    if len(source_tokens) != len(corrected_tokens):
+        source, source_tokens = corrected, corrected_tokens
     source_misspellings = {m.start: m for m in find_misspellings(source, settings)}
+    own = {m.start: m for m in find_misspellings(corrected, settings)}
     slots: list[Slot] = []
-    if len(source_tokens) == len(corrected_tokens):
-        own = {m.start: m for m in find_misspellings(corrected, settings)}
-        for source_token, corrected_token in zip(source_tokens, corrected_tokens):
-            core = strip_edge_punctuation(corrected_token.group())
-            if not _PLAIN_WORD.match(core):
-                continue
-            start = corrected_token.start() + corrected_token.group().index(core)
-            written = next((m.word for m in source_misspellings.values()
-                            if source_token.start() <= m.start < source_token.end()), None)
-            if written is None and start in own:
-                written = core
-            if written is not None:
-                slots.append(_slot(start, core, written, settings))
-    else:
-        slots = [_slot(m.start, m.word, m.word, settings) for m in find_misspellings(corrected, settings)]
+    for source_token, corrected_token in zip(source_tokens, corrected_tokens):
+        core = strip_edge_punctuation(corrected_token.group())
+        written_core = strip_edge_punctuation(source_token.group())
+        if not core:
+            continue
+        start = corrected_token.start() + corrected_token.group().index(core)
+        written_start = source_token.start() + source_token.group().index(written_core) if written_core else 0
+        written = next((m.word for m in source_misspellings.values()
+                        if source_token.start() <= m.start < source_token.end()), None)
+        if written is None and start in own:
+            written = core
+        if written is not None and _PLAIN_WORD.match(core):
+            slot = _slot(start, core, written, settings)
+        elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core):
+            slot = _confusion_slot(start, core, written_core)
+        else:
+            continue
+        if guard is not None:
+            slot = _guarded(slot, source, written_start, guard)
+        slots.append(slot)
     return [slot for slot in slots if len(slot.variants) > 1]
+
+
+def _is_confusable_token(token: str, written: str, current: str) -> bool:
+    if not _WORD_WITH_APOSTROPHE.match(written) or not _WORD_WITH_APOSTROPHE.match(current):
+        return False
+    if len(written) < 2 or protected_kind(token, False) not in (None, "name"):
+        return False
+    return bool(confusion_partners(written))
+
+
+def _confusion_slot(start: int, current: str, written: str) -> Slot:
+    from rapidfuzz.distance import OSA
+
+    partners = sorted(confusion_partners(written))
+    variants = list(dict.fromkeys([current, written] + [_in_case_of(written, partner) for partner in partners]))
+    return Slot(start, start + len(current), variants,
+                [OSA.distance(written.lower(), variant.lower()) for variant in variants],
+                [True] * len(variants), kind="confusion", written=written)
+
+
+def _in_case_of(written: str, partner: str) -> str:
+    if partner == "i" or partner.startswith("i'"):
+        return "I" + partner[1:]  # "im" -> "I'm"; all-lowercase text is lowercased again by the guard
+    if "’" in written:
+        partner = partner.replace("'", "’")
+    return match_case(written, partner)
+
+
+def _guarded(slot: Slot, source: str, written_start: int, guard) -> Slot:
+    """`slot` without the variants the guard would refuse as an edit of the writer's word (the current
+    word always stays: the guard has passed it already)."""
+    from spelltune.correct.corrector import Edit
+    from spelltune.correct.guard import refuse_edit_reason
+
+    written = slot.written or source[written_start:].split(maxsplit=1)[0]
+    end = written_start + len(written)
+    keep = [index for index, variant in enumerate(slot.variants)
+            if index == 0 or variant == written
+            or refuse_edit_reason(source, Edit(written_start, end, written, variant), guard) is None]
+    return Slot(slot.start, slot.end, [slot.variants[i] for i in keep], [slot.distances[i] for i in keep],
+                [slot.known[i] for i in keep], kind=slot.kind, written=slot.written)
 
 
 def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> Slot:
     from rapidfuzz.distance import OSA
 
-    variants = list(dict.fromkeys([current, written] + [word for word, _ in dictionary_candidates(written, settings)]))
+    expansions = [_in_case_of(written, contractions()[written.lower()])] if written.lower() in contractions() else []
+    variants = list(dict.fromkeys([current, written] + expansions
+                                  + [word for word, _ in dictionary_candidates(written, settings)]))
     return Slot(
         start,
         start + len(current),
         variants,
         [OSA.distance(written.lower(), variant.lower()) for variant in variants],
-        [variant.lower() in known_words() for variant in variants],
+        [variant.lower() in known_words() or variant.lower() in contractions().values() for variant in variants],
+        written=written,
     )
 
 
@@ -164,9 +237,10 @@ def context_after(text: str, end: int, words: int) -> tuple[str, bool]:
 class CandidateRescorer:
     """Decides each misspelled word of a correction among dictionary spellings with the model's scores."""
 
-    def __init__(self, engine: Engine, settings: RescoreSettings | None = None):
+    def __init__(self, engine: Engine, settings: RescoreSettings | None = None, guard=None):
         self.engine = engine
         self.settings = settings or RescoreSettings()
+        self.guard = guard  # a GuardConfig: candidates it would refuse are never offered
 
     def rescore(self, source: str, corrected: str) -> str:
         """`corrected` (the guarded correction of `source`) with each misspelling decided again."""
@@ -180,7 +254,8 @@ class CandidateRescorer:
         """
         if not self.settings.enabled:
             return [corrected for _, corrected in pairs]
-        slots = [find_slots(source, corrected, self.settings) for source, corrected in pairs]
+        slots = [find_slots(source, corrected, self.settings, getattr(self, "guard", None))
+                 for source, corrected in pairs]
         requests, complete = [], []
         for (source, corrected), sentence_slots in zip(pairs, slots):
             for slot in sentence_slots:
