@@ -13,6 +13,9 @@ Correctly spelled words get the same second look when they belong to a confusion
 (correct/confusion.py: their/there/they're, its/it's, dont/don't, male/mail, form/from): their partners
 are candidates, and one replaces the written word only when the model prefers it by more than
 `confusion_margin` nats, so a correct sentence stays as written. Every candidate must pass the guard.
+Those are scored by the model as a plain language model (the sentence after `fluency_prefix`), not as
+the correction of the input: a correction model learned to copy its input, so it favours the written
+word whichever it is, while as a language model it hears that "the mail came late" reads right.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ class RescoreSettings:
     # Nats by which the model must prefer a confusion partner over the word as written: the margin that
     # keeps a correct sentence as written. Chosen on dev data only (scripts/rescore_sweep.py).
     confusion_margin: float = 2.0
+    # Confusion variants are scored as text after this prefix (the model as a plain language model).
+    fluency_prefix: str = "Text:"
 
 
 @dataclass(frozen=True)
@@ -256,22 +261,33 @@ class CandidateRescorer:
             return [corrected for _, corrected in pairs]
         slots = [find_slots(source, corrected, self.settings, getattr(self, "guard", None))
                  for source, corrected in pairs]
-        requests, complete = [], []
+        requests, complete, fluency = [], [], []
         for (source, corrected), sentence_slots in zip(pairs, slots):
             for slot in sentence_slots:
+                if slot.kind == "confusion":
+                    fluency.append([corrected[: slot.start] + variant + corrected[slot.end :] for variant in slot.variants])
+                    continue
                 after, reaches_end = context_after(corrected, slot.end, self.settings.context_words_after)
                 requests.append((source, [corrected[: slot.start] + variant + after for variant in slot.variants]))
                 complete.append(reaches_end)
         scores = iter(self.batched_log_probs(requests, complete))
+        fluency_scores = iter(self.fluency_log_probs(fluency))
         results = []
         for (_, corrected), sentence_slots in zip(pairs, slots):
-            choices = [slot.choose(next(scores), self.settings) for slot in sentence_slots]
+            choices = [slot.choose(next(fluency_scores if slot.kind == "confusion" else scores), self.settings)
+                       for slot in sentence_slots]
             text = corrected
             # Last word first, so the offsets of the words before it stay valid.
             for slot, chosen in reversed(list(zip(sentence_slots, choices))):
                 text = text[: slot.start] + chosen + text[slot.end :]
             results.append(text)
         return results
+
+    def fluency_log_probs(self, variants: list[list[str]]) -> list[list[float]]:
+        """Log-probability of each text of each group as plain text after `fluency_prefix`."""
+        prefix = self.settings.fluency_prefix
+        requests = [(prefix, [" " + text for text in group]) for group in variants]
+        return self.engine.score_many(requests) if requests else []
 
     def completion_log_probs(self, source: str, completions: list[str]) -> list[float]:
         """Log-probability of writing each of `completions` (and the end of turn) as the correction of `source`."""

@@ -43,6 +43,9 @@ class _PreferringScorer(CandidateRescorer):
     def batched_log_probs(self, requests, complete=None):
         return [[self.table.get(text, -50.0) for text in completions] for _, completions in requests]
 
+    def fluency_log_probs(self, variants):
+        return [[self.table.get(text, -50.0) for text in group] for group in variants]
+
 
 def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edit():
     table = {"i was tought": -10.0, "i was taught": -11.0, "i was thought": -14.0}
@@ -187,3 +190,12 @@ def test_shipped_corrector_config_states_the_rescore_defaults():
 
     path = Path(__file__).resolve().parents[2] / "configs" / "correct" / "default.yaml"
     assert load_corrector_config(path).rescore == RescoreSettings()
+
+
+def test_confusion_variants_are_scored_as_plain_text_after_the_prefix(tiny_model_dir):
+    from spelltune.engine import load_engine
+
+    engine = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
+    rescorer = CandidateRescorer(engine, RescoreSettings(fluency_prefix="Text:"))
+    scores = rescorer.fluency_log_probs([["the mail came", "the male came"]])[0]
+    assert scores == pytest.approx(engine.score("Text:", [" the mail came", " the male came"]), abs=1e-4)
