@@ -57,8 +57,9 @@ def main() -> None:
     reasons, right = Counter(), Counter()
     for case in cases:
         for refusal in case["rejected"]:
-            reasons[refusal["reason"]] += 1
-            right[refusal["reason"]] += refusal["right_fix"]
+            reason = "changes the word count" if refusal["reason"].startswith("changes the word count") else refusal["reason"]
+            reasons[reason] += 1
+            right[reason] += refusal["right_fix"]
     lines = [f"# Guard refusals: {args.model} on {args.suite} ({len(cases)} sentences)", "",
              "| reason | refused | right fix refused |", "|---|---|---|"]
     lines += [f"| {reason} | {count} | {right[reason]} |" for reason, count in reasons.most_common()]

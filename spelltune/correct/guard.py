@@ -172,12 +172,12 @@ def _swaps_correct_word(original: str, replacement: str, config: GuardConfig) ->
 
     Known reasons: a confusion-set partner (checked before), a case or apostrophe variant ("wed" ->
     "we'd"), or a slip (`is_slip`). Anything else ("july" -> "june", "red" -> "rod", "finally" ->
-    "fortunately") changes meaning, not spelling.
+    "fortunately", "orreries" -> "orrearies") changes meaning, not spelling. Either word list counts.
     """
-    from spelltune.correct.dictionary import is_english_word
+    from spelltune.correct.dictionary import known_words
 
     a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
-    if a == b or not is_english_word(a):
+    if a == b or a not in known_words():
         return False
     if a.replace("'", "").replace("’", "") == b.replace("'", "").replace("’", ""):
         return False
@@ -333,6 +333,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         return None
     if _garbles_capitalised_word(original_words, replacement_words):
         return "changes a name"
+    if _is_misspelling(edit.original) and _is_misspelling(edit.replacement):
+        return "replaces an unknown word with another"  # "orreries" -> "orrearies" fixes nothing
     if not _close_spelling(squeezed_original, squeezed_replacement, config):
         return "replaces a word with a different one"
     if config.keep_correct_words and _swaps_correct_word(edit.original, edit.replacement, config):

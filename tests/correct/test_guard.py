@@ -316,3 +316,13 @@ def test_shipped_corrector_config_states_the_guard_defaults():
 
     path = Path(__file__).resolve().parents[2] / "configs" / "correct" / "default.yaml"
     assert load_corrector_config(path).guard == GuardConfig()
+
+
+def test_an_unknown_word_does_not_become_another_unknown_word():
+    correction = guard_correction("He collects orrereies.", "He collects orrearies.")
+    assert correction.output == "He collects orrereies."
+    assert [r.reason for r in correction.rejected] == ["replaces an unknown word with another"]
+    # A correct word (in either word list) never becomes a non-word.
+    correct = guard_correction("He collects orreries.", "He collects orrearies.")
+    assert [r.reason for r in correct.rejected] == ["replaces a correctly spelled word"]
+    assert guard_correction("I dont know.", "I don't know.").output == "I don't know."
