@@ -144,7 +144,9 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
     source_misspellings = {m.start: m for m in find_misspellings(source, settings)}
     own = {m.start: m for m in find_misspellings(corrected, settings)}
     slots: list[Slot] = []
+    sentence_start = True
     for source_token, corrected_token in zip(source_tokens, corrected_tokens):
+        starts_here, sentence_start = sentence_start, ends_sentence(source_token.group())
         core = strip_edge_punctuation(corrected_token.group())
         written_core = strip_edge_punctuation(source_token.group())
         if not core:
@@ -157,7 +159,7 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
             written = core
         if written is not None and _PLAIN_WORD.match(core):
             slot = _slot(start, core, written, settings)
-        elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core):
+        elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
             slot = _confusion_slot(start, core, written_core)
         else:
             continue
@@ -167,11 +169,11 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
     return [slot for slot in slots if len(slot.variants) > 1]
 
 
-def _is_confusable_token(token: str, written: str, current: str) -> bool:
+def _is_confusable_token(token: str, written: str, current: str, sentence_start: bool) -> bool:
     if not _WORD_WITH_APOSTROPHE.match(written) or not _WORD_WITH_APOSTROPHE.match(current):
         return False
-    if len(written) < 2 or protected_kind(token, False) not in (None, "name"):
-        return False
+    if len(written) < 2 or protected_kind(token, sentence_start) is not None:
+        return False  # names ("Hope", "Mill" inside a sentence), acronyms, code: as written
     return bool(confusion_partners(written))
 
 

@@ -199,3 +199,9 @@ def test_confusion_variants_are_scored_as_plain_text_after_the_prefix(tiny_model
     rescorer = CandidateRescorer(engine, RescoreSettings(fluency_prefix="Text:"))
     scores = rescorer.fluency_log_probs([["the mail came", "the male came"]])[0]
     assert scores == pytest.approx(engine.score("Text:", [" the mail came", " the male came"]), abs=1e-4)
+
+
+def test_names_inside_a_sentence_are_no_confusion_slots():
+    text = "Will and Grace met Hope at the Mill. Their dog came too."
+    written = {slot.written for slot in find_slots(text, text, SETTINGS)}
+    assert "Mill" not in written and "Their" in written  # "Their" starts a sentence: a word, not a name
