@@ -226,6 +226,13 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> 
     )
 
 
+def _apply(text: str, slots: list[Slot], choices: list[str]) -> str:
+    # Last word first, so the offsets of the words before it stay valid.
+    for slot, chosen in reversed(list(zip(slots, choices))):
+        text = text[: slot.start] + chosen + text[slot.end :]
+    return text
+
+
 def context_after(text: str, end: int, words: int) -> tuple[str, bool]:
     """The text after position `end` up to the end of its `words`-th word, and whether that is all of it.
 
@@ -274,16 +281,44 @@ class CandidateRescorer:
                 complete.append(reaches_end)
         scores = iter(self.batched_log_probs(requests, complete))
         fluency_scores = iter(self.fluency_log_probs(fluency))
+        all_choices = [[slot.choose(next(fluency_scores if slot.kind == "confusion" else scores), self.settings)
+                        for slot in sentence_slots] for sentence_slots in slots]
+        self._recheck_confusions([corrected for _, corrected in pairs], slots, all_choices)
         results = []
-        for (_, corrected), sentence_slots in zip(pairs, slots):
-            choices = [slot.choose(next(fluency_scores if slot.kind == "confusion" else scores), self.settings)
-                       for slot in sentence_slots]
-            text = corrected
-            # Last word first, so the offsets of the words before it stay valid.
-            for slot, chosen in reversed(list(zip(sentence_slots, choices))):
-                text = text[: slot.start] + chosen + text[slot.end :]
-            results.append(text)
+        for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices):
+            results.append(_apply(corrected, sentence_slots, choices))
         return results
+
+    def _recheck_confusions(self, texts: list[str], slots: list[list[Slot]], choices: list[list[str]]) -> None:
+        """Words are decided independently, so two changes can prop each other up ("tow hour" -> "two our":
+        "our" won beside "tow"). Where a sentence changed several words, its confusion changes are checked
+        again left to right, each with the changes before it that stood and the words after it as they
+        were; a change that no longer beats the written word by the margin is undone (in place)."""
+        base = [[slot.variants[0] for slot in sentence_slots] for sentence_slots in slots]
+        changed = [[i for i, (slot, word) in enumerate(zip(sentence_slots, chosen)) if word != slot.variants[0]]
+                   for sentence_slots, chosen in zip(slots, choices)]
+        queues = [[i for i in positions if slots[index][i].kind == "confusion"] if len(positions) > 1 else []
+                  for index, positions in enumerate(changed)]
+        current = [list(chosen) for chosen in choices]
+        # Words not yet checked again are taken as they were written.
+        for index, queue in enumerate(queues):
+            for i in queue:
+                current[index][i] = base[index][i]
+        while any(queues):
+            checks, groups = [], []
+            for index, queue in enumerate(queues):
+                if not queue:
+                    continue
+                i = queue.pop(0)
+                variants = [slots[index][i].written, choices[index][i]]
+                groups.append([_apply(texts[index], slots[index], current[index][:i] + [v] + current[index][i + 1 :])
+                               for v in variants])
+                checks.append((index, i))
+            for (index, i), scores in zip(checks, self.fluency_log_probs(groups)):
+                keep = scores[1] - scores[0] > self.settings.confusion_margin
+                current[index][i] = choices[index][i] if keep else slots[index][i].written
+        for index, chosen in enumerate(current):
+            choices[index][:] = chosen
 
     def fluency_log_probs(self, variants: list[list[str]]) -> list[list[float]]:
         """Log-probability of each text of each group as plain text after `fluency_prefix`."""

@@ -205,3 +205,11 @@ def test_names_inside_a_sentence_are_no_confusion_slots():
     text = "Will and Grace met Hope at the Mill. Their dog came too."
     written = {slot.written for slot in find_slots(text, text, SETTINGS)}
     assert "Mill" not in written and "Their" in written  # "Their" starts a sentence: a word, not a name
+
+
+def test_two_changes_do_not_prop_each_other_up():
+    # Alone, "two" beats "tow" and "our" beats "hour" (beside "tow"); with "two" made, "hour" reads right again.
+    table = {"a tow hour drive": -20.0, "a two hour drive": -10.0, "a tow our drive": -15.0,
+             "a two our drive": -14.0}
+    rescorer = _PreferringScorer(table, RescoreSettings(confusion_margin=2.0))
+    assert rescorer.rescore("a tow hour drive", "a tow hour drive") == "a two hour drive"
