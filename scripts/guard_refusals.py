@@ -6,6 +6,8 @@ reason, refusals in total and those whose proposal was the expected fix ("right 
 strict exact match per category.
 
     python scripts/guard_refusals.py --model default --suite own:test --out runs/guard/own-test
+    python scripts/guard_refusals.py --from-json runs/guard/before-own/refusals.json --split test \
+        --out runs/guard/before-own-test     # the same tables for one half of an earlier run
 """
 
 from __future__ import annotations
@@ -35,7 +37,18 @@ def main() -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--from-json", type=Path, default=None, help="summarise an earlier refusals.json instead")
+    parser.add_argument("--split", default=None, help="with --from-json: only cases of this half (own suite ids)")
     args = parser.parse_args()
+    if args.from_json:
+        from spelltune.evaluate.suites import load_suite
+
+        cases = json.loads(args.from_json.read_text())
+        if args.split:
+            wanted = {case.id for case in load_suite(f"own:{args.split}").cases}
+            cases = [case for case in cases if case["id"] in wanted]
+        write_summary(cases, f"{args.from_json} ({args.split or 'all'})", args.out)
+        return
 
     from spelltune.correct.config import load_corrector_config
     from spelltune.correct.load import load_corrector
@@ -54,13 +67,19 @@ def main() -> None:
                                        for r in correction.rejected]})
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "refusals.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False))
+    write_summary(cases, f"{args.model} on {args.suite}", args.out)
+
+
+def write_summary(cases: list[dict], title: str, out: Path) -> None:
+    """refusals.md: refusals by reason (and right fixes refused), exact match by category."""
+    out.mkdir(parents=True, exist_ok=True)
     reasons, right = Counter(), Counter()
     for case in cases:
         for refusal in case["rejected"]:
             reason = "changes the word count" if refusal["reason"].startswith("changes the word count") else refusal["reason"]
             reasons[reason] += 1
             right[reason] += refusal["right_fix"]
-    lines = [f"# Guard refusals: {args.model} on {args.suite} ({len(cases)} sentences)", "",
+    lines = [f"# Guard refusals: {title} ({len(cases)} sentences)", "",
              "| reason | refused | right fix refused |", "|---|---|---|"]
     lines += [f"| {reason} | {count} | {right[reason]} |" for reason, count in reasons.most_common()]
     lines += [f"| **total** | {sum(reasons.values())} | {sum(right.values())} |", "",
@@ -69,7 +88,7 @@ def main() -> None:
         group = [case for case in cases if case["category"] == category]
         lines.append(f"| {category} | {len(group)} | {100 * sum(c['exact'] for c in group) / len(group):.1f} |")
     text = "\n".join(lines) + "\n"
-    (args.out / "refusals.md").write_text(text)
+    (out / "refusals.md").write_text(text)
     print(text)
 
 
