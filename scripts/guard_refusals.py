@@ -20,13 +20,19 @@ from pathlib import Path
 from tqdm import tqdm
 
 
-def refused_right_fix(case_expected: str, original: str, proposed: str) -> bool:
-    """Whether a refused proposal was the fix the case expects (the proposed words are in the expected
-    sentence where the original words are not)."""
-    expected = {word.strip(".,;:!?\"").lower() for word in case_expected.split()}
-    proposed_words = {word.strip(".,;:!?\"").lower() for word in proposed.split()}
-    original_words = {word.strip(".,;:!?\"").lower() for word in original.split()}
-    return bool(proposed_words) and proposed_words <= expected and not original_words <= expected
+def refused_right_fix(source: str, expected: str, original: str, proposed: str) -> bool:
+    """Whether a refused proposal was (part of) the fix the case expects: made alone, it brings the
+    sentence closer to the expected one, word by word, and adds no word the expected sentence lacks."""
+    from rapidfuzz.distance import Levenshtein
+
+    at = source.find(original)
+    if at < 0 or not original:
+        return False
+    proposal_made = source[:at] + proposed + source[at + len(original):]
+    wanted = set(expected.split())
+    if any(word not in wanted for word in proposed.split()):
+        return False
+    return Levenshtein.distance(proposal_made.split(), expected.split()) < Levenshtein.distance(source.split(), expected.split())
 
 
 def main() -> None:
@@ -44,6 +50,10 @@ def main() -> None:
         from spelltune.evaluate.suites import load_suite
 
         cases = json.loads(args.from_json.read_text())
+        for case in cases:  # judged again with this version of refused_right_fix
+            for refusal in case["rejected"]:
+                refusal["right_fix"] = refused_right_fix(case["input"], case["expected"], refusal["original"],
+                                                         refusal["proposed"])
         if args.split:
             wanted = {case.id for case in load_suite(f"own:{args.split}").cases}
             cases = [case for case in cases if case["id"] in wanted]
@@ -63,7 +73,7 @@ def main() -> None:
             cases.append({"id": case.id, "category": case.category, "input": case.input, "expected": case.expected,
                           "output": correction.output, "exact": correction.output == case.expected,
                           "rejected": [{"original": r.original, "proposed": r.proposed, "reason": r.reason,
-                                        "right_fix": refused_right_fix(case.expected, r.original, r.proposed)}
+                                        "right_fix": refused_right_fix(case.input, case.expected, r.original, r.proposed)}
                                        for r in correction.rejected]})
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "refusals.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False))
