@@ -257,6 +257,22 @@ def _is_misspelling(word: str) -> bool:
     return bool(core) and core.isalpha() and core not in known_words() and core not in contractions()
 
 
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
+
+
+def _fixes_calendar_word(text: str, replacement_words: list[str], config: GuardConfig) -> bool:
+    """Whether a capitalised misspelling (taken for a name) becomes a weekday or month close to it:
+    "Firday" -> "Friday", "Thrusday" -> "Thursday". Other names stay as written."""
+    if len(replacement_words) != 1:
+        return False
+    fixed = strip_edge_punctuation(replacement_words[0])
+    return (fixed.lower() in _CALENDAR_WORDS and fixed[:1].isupper() and _is_misspelling(text)
+            and _close_spelling(text, fixed, config))
+
+
 def _protected_in(text: str, first_is_sentence_start: bool) -> list[tuple[str, str]]:
     found = []
     sentence_start = first_is_sentence_start
@@ -296,7 +312,7 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
     kept_protected = {text for _, text in _protected_in(edit.replacement, False)}
     kept_protected |= {strip_edge_punctuation(word) for word in replacement_words}
     for kind, text in _protected_in(edit.original, _starts_sentence(source, edit.start)):
-        if text not in kept_protected:
+        if text not in kept_protected and not _fixes_calendar_word(text, replacement_words, config):
             return f"changes {_NOUN[kind]}"
     source_protected = {text for _, text in _protected_in(source, True)}
     for kind, text in _protected_in(edit.replacement, _starts_sentence(source, edit.start)):

@@ -326,3 +326,13 @@ def test_an_unknown_word_does_not_become_another_unknown_word():
     correct = guard_correction("He collects orreries.", "He collects orrearies.")
     assert [r.reason for r in correct.rejected] == ["replaces a correctly spelled word"]
     assert guard_correction("I dont know.", "I don't know.").output == "I don't know."
+
+
+@pytest.mark.parametrize(("source", "proposed", "passes"), [
+    ("See you on Firday.", "See you on Friday.", True),
+    ("It is on Thrusday, not Monday.", "It is on Thursday, not Monday.", True),
+    ("Meet Jhon today.", "Meet John today.", False),  # a name stays as written
+    ("See you on Friday.", "See you on Monday.", False),
+])
+def test_a_misspelled_weekday_or_month_is_no_name(source, proposed, passes):
+    assert (guard_correction(source, proposed).output == proposed) is passes
