@@ -97,6 +97,14 @@ def write_summary(cases: list[dict], title: str, out: Path) -> None:
     for category in dict.fromkeys(case["category"] for case in cases):
         group = [case for case in cases if case["category"] == category]
         lines.append(f"| {category} | {len(group)} | {100 * sum(c['exact'] for c in group) / len(group):.1f} |")
+    from spelltune.correct.confusion import confusion_partners
+    from spelltune.correct.protected import strip_edge_punctuation
+
+    confusable = [case for case in cases if case["input"] == case["expected"] and any(
+        len(word) > 1 and confusion_partners(strip_edge_punctuation(word)) for word in case["input"].split())]
+    kept = sum(case["output"] == case["input"] for case in confusable)
+    lines += ["", f"Correct sentences holding a confusable word (their, its, form, to, …) left as written: "
+                  f"{kept}/{len(confusable)}"]
     text = "\n".join(lines) + "\n"
     (out / "refusals.md").write_text(text)
     print(text)
