@@ -141,3 +141,28 @@ class FeedbackLog:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line)
         return record
+
+
+class DictionaryFilteredCorrector:
+    """A corrector whose corrections never touch a personal-dictionary word (`spelltune fix --dictionary`)."""
+
+    def __init__(self, corrector, dictionary: PersonalDictionary):
+        self._corrector = corrector
+        self.dictionary = dictionary
+
+    def __getattr__(self, name: str):
+        return getattr(self._corrector, name)
+
+    def correct_lines(self, lines: list[str], **kwargs) -> list[Correction]:
+        """The inner corrector's corrections, less the edits of dictionary words."""
+        return [self.dictionary.filter(correction) for correction in self._corrector.correct_lines(lines, **kwargs)]
+
+
+def personal_dictionary_for_fix(path: Path | None) -> PersonalDictionary | None:
+    """The dictionary `spelltune fix` honours: `path` (which must exist), else the default file if there is one."""
+    if path is not None:
+        if not path.exists():
+            raise InputError(f"cannot read the personal dictionary {path}: no such file")
+        return PersonalDictionary(path)
+    default = default_dictionary_path()
+    return PersonalDictionary(default) if default.is_file() else None
