@@ -22,6 +22,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_port_free(host: str, port: int) -> None:
+    """InputError when `host:port` cannot be listened on (in use, or not an address of this machine)."""
+    import socket
+
+    from spelltune.errors import InputError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as error:
+            hint = "; choose another with --port" if error.errno in (98, 48, 10048) else ""
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}{hint}") from None
+
+
 def serve_command(
     model: Annotated[str, typer.Option(help="Model spec (see `spelltune models`) or a classic corrector such as symspell.")] = DEFAULT_MODEL_SPEC,
     engine: Annotated[Optional[str], typer.Option(help="Inference engine: auto, torch, ctranslate2, ... (see `spelltune engines`).")] = None,
@@ -54,6 +70,7 @@ def serve_command(
         model=model, max_body_bytes=max_body_kb * 1024, request_timeout=timeout, max_queue=queue,
         dictionary_path=dictionary or default_dictionary_path(), feedback_path=feedback or default_feedback_path(),
     )
+    check_port_free(host, port)
     if not is_loopback(host):
         print(f"warning: listening on {host}: anyone who can reach this machine can send text to the corrector "
               "and read or change your personal dictionary", file=sys.stderr)

@@ -56,3 +56,16 @@ def test_serve_starts_a_classic_corrector_and_warns_off_loopback(tmp_path):
         stderr = process.communicate(timeout=30)[1].decode()
     assert "warning: listening on 0.0.0.0" in stderr
     assert f"http://0.0.0.0:{port}/" in stderr
+
+
+def test_a_port_in_use_is_one_error_line_before_the_model_loads(run_cli):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(["serve", "--model", "symspell", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "in use" in result.stderr and "--port" in result.stderr
+    assert "loading model" not in result.stderr
