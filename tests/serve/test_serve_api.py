@@ -232,3 +232,17 @@ def test_lone_surrogates_in_json_do_not_break_offsets(serve, scripted, http):
     body = http.post(f"{server.url}/v1/correct", content=b'{"text": "\\udc80 teh"}',
                      headers={"content-type": "application/json"}).json()
     assert body["suggestions"][0]["offset"] == 2
+
+
+def test_the_editor_is_served_and_loads_nothing_from_elsewhere(serve, scripted, http):
+    import re
+    from pathlib import Path
+
+    server = serve(scripted)
+    page = http.get(f"{server.url}/")
+    assert page.status_code == 200 and 'id="text"' in page.text
+    static = Path(__file__).resolve().parents[2] / "spelltune" / "serve" / "static"
+    for name in ("index.html", "editor.js", "editor.css"):
+        served = http.get(f"{server.url}/static/{name}")
+        assert served.status_code == 200 and served.text == (static / name).read_text(encoding="utf-8")
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", served.text), f"{name} refers to another site"
