@@ -1,9 +1,11 @@
 """One model, many requests: a worker thread that gathers the lines of waiting requests into one call.
 
 Requests wait in a bounded queue (`QueueFull` past it, which the API turns into 503). The worker takes
-the first waiting request, waits `gather_ms` for others, and corrects all their lines with one
-`correct_lines` call; each request gets back exactly its own lines' corrections, in order. A request
-whose caller gave up before its turn is dropped without reaching the model.
+the first waiting request, waits `gather_ms` for others, and corrects up to `max_batch_lines` lines
+from them with one `correct_lines` call, sharing the batch fairly: a long request is corrected over
+several calls, and shorter ones that arrive meanwhile join those calls instead of waiting for it to
+finish. Each request gets back exactly its own lines' corrections, in order. A request whose caller
+gave up (its time limit passed) is dropped before its next lines reach the model.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ class _Job:
     lines: list[str]
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
+    results: list = field(default_factory=list)
+    taken: int = 0  # lines handed to the model so far
+    done: int = 0  # lines corrected so far
     abandoned: bool = False
+
+    def __post_init__(self) -> None:
+        self.results = [None] * len(self.lines)
 
 
 @dataclass
@@ -41,7 +49,6 @@ class BatchStats:
     busy: bool = False
     errors: int = 0
     last_error: str | None = None
-    waiting: int = 0
     started: float = field(default_factory=time.time)
 
 
@@ -55,7 +62,7 @@ class BatchingWorker:
         self.gather_seconds = gather_ms / 1000.0
         self.max_batch_lines = max(1, max_batch_lines)
         self.stats = BatchStats()
-        self._jobs: deque[_Job] = deque()
+        self._jobs: deque[_Job] = deque()  # jobs with lines not yet handed to the model
         self._condition = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="spelltune-model", daemon=True)
@@ -63,7 +70,7 @@ class BatchingWorker:
 
     @property
     def waiting(self) -> int:
-        """Requests queued and not yet handed to the model."""
+        """Requests queued with lines not yet handed to the model."""
         with self._condition:
             return len(self._jobs)
 
@@ -91,7 +98,8 @@ class BatchingWorker:
             self._condition.notify_all()
         self._thread.join(timeout=5)
 
-    def _take_batch(self) -> list[_Job]:
+    def _take_batch(self) -> list[tuple[_Job, int, int]]:
+        """(job, start, end) slices of waiting jobs' lines: a fair share each, then the rest in order."""
         with self._condition:
             while not self._jobs and not self._stopping:
                 self._condition.wait()
@@ -99,29 +107,43 @@ class BatchingWorker:
                 return []
             deadline = time.monotonic() + self.gather_seconds
             while True:
-                lines = sum(len(job.lines) for job in self._jobs)
+                pending = sum(len(job.lines) - job.taken for job in self._jobs)
                 remaining = deadline - time.monotonic()
-                if lines >= self.max_batch_lines or remaining <= 0:
+                if pending >= self.max_batch_lines or remaining <= 0:
                     break
                 self._condition.wait(remaining)
-            batch, lines = [], 0
-            while self._jobs and (not batch or lines + len(self._jobs[0].lines) <= self.max_batch_lines):
-                job = self._jobs.popleft()
-                if job.abandoned:
+            for job in [job for job in self._jobs if job.abandoned]:
+                self._jobs.remove(job)
+            if not self._jobs:
+                return []
+            capacity = self.max_batch_lines
+            share = max(1, capacity // len(self._jobs))
+            grants: dict[int, int] = {}
+            for number, job in enumerate(self._jobs):  # a fair share each ...
+                grants[number] = min(share, len(job.lines) - job.taken, capacity)
+                capacity -= grants[number]
+            for number, job in enumerate(self._jobs):  # ... then what is left, first come first served
+                extra = min(capacity, len(job.lines) - job.taken - grants[number])
+                grants[number] += extra
+                capacity -= extra
+            slices = []
+            for number, job in enumerate(list(self._jobs)):
+                if grants[number] <= 0:
                     continue
-                batch.append(job)
-                lines += len(job.lines)
-            self.stats.waiting = len(self._jobs)
-            return batch
+                slices.append((job, job.taken, job.taken + grants[number]))
+                job.taken += grants[number]
+                if job.taken == len(job.lines):
+                    self._jobs.remove(job)
+            return slices
 
     def _run(self) -> None:
         while True:
-            batch = self._take_batch()
-            if not batch:
+            slices = self._take_batch()
+            if not slices:
                 if self._stopping:
                     return
                 continue
-            all_lines = [line for job in batch for line in job.lines]
+            all_lines = [line for job, start, end in slices for line in job.lines[start:end]]
             self.stats.busy = True
             try:
                 corrections = self._correct_lines(all_lines)
@@ -130,20 +152,23 @@ class BatchingWorker:
             except Exception as error:  # noqa: BLE001 - reported to each waiting request, never kills the worker
                 self.stats.errors += 1
                 self.stats.last_error = f"{type(error).__name__}: {error}"
-                for job in batch:
+                for job, _, _ in slices:
+                    job.abandoned = True
                     _deliver(job, None, error)
                 continue
             finally:
                 self.stats.busy = False
             self.stats.model_calls += 1
             self.stats.lines += len(all_lines)
-            self.stats.requests += len(batch)
-            self.stats.largest_batch_requests = max(self.stats.largest_batch_requests, len(batch))
+            self.stats.largest_batch_requests = max(self.stats.largest_batch_requests, len(slices))
             cursor = 0
-            for job in batch:
-                mine = corrections[cursor:cursor + len(job.lines)]
-                cursor += len(job.lines)
-                _deliver(job, mine, None)
+            for job, start, end in slices:
+                job.results[start:end] = corrections[cursor:cursor + end - start]
+                cursor += end - start
+                job.done += end - start
+                if job.done == len(job.lines):
+                    self.stats.requests += 1
+                    _deliver(job, job.results, None)
 
 
 def _deliver(job: _Job, result, error) -> None:
