@@ -251,10 +251,7 @@ def create_app(corrector: Corrector, settings: ServeSettings | None = None) -> F
         suggestions, refused = suggestion_dicts(placed)
         return {"text": text, "suggestions": suggestions, "refused": refused, "model": corrector.name}
 
-    @app.post("/v2/check", tags=["LanguageTool"])
-    async def check(text: Optional[str] = Form(None), data: Optional[str] = Form(None),
-                    language: Optional[str] = Form("auto")) -> dict:
-        """LanguageTool's check: form fields `text` or `data` (annotated text) and `language`."""
+    async def languagetool_check(text: Optional[str], data: Optional[str], language: Optional[str]) -> dict:
         plain, document = languagetool.plain_text_from_form(text, data)
         entry = languagetool.language_entry(language)
         if entry is None:  # not English: nothing to say, as LanguageTool with no rules for it
@@ -266,6 +263,17 @@ def create_app(corrector: Corrector, settings: ServeSettings | None = None) -> F
         matches = [match for match in (languagetool.match_for(item, plain, document) for item in suggestions)
                    if match is not None]
         return languagetool.check_response(matches, entry)
+
+    @app.post("/v2/check", tags=["LanguageTool"])
+    async def check(text: Optional[str] = Form(None), data: Optional[str] = Form(None),
+                    language: Optional[str] = Form("auto")) -> dict:
+        """LanguageTool's check: form fields `text` or `data` (annotated text) and `language`."""
+        return await languagetool_check(text, data, language)
+
+    @app.get("/v2/check", tags=["LanguageTool"])
+    async def check_get(text: Optional[str] = None, data: Optional[str] = None, language: Optional[str] = "auto") -> dict:
+        """LanguageTool's check with the same fields as query parameters (as some clients send it)."""
+        return await languagetool_check(text, data, language)
 
     @app.get("/v2/languages", tags=["LanguageTool"])
     async def languages() -> list[dict]:

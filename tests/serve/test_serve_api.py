@@ -175,6 +175,13 @@ def test_languagetool_form_text_gets_languagetool_matches(serve, scripted, http)
         assert {"message", "shortMessage", "offset", "length", "replacements", "context", "sentence", "rule"} <= set(match)
 
 
+def test_languagetool_check_also_takes_query_parameters(serve, scripted, http):
+    server = serve(scripted)
+    body = http.get(f"{server.url}/v2/check", params={"text": "we dont", "language": "en-GB"}).json()
+    assert body["language"]["code"] == "en-GB"
+    assert [(m["offset"], m["replacements"][0]["value"]) for m in body["matches"]] == [(3, "don't")]
+
+
 def test_languagetool_annotated_data_skips_markup_but_counts_it_in_offsets(serve, scripted, http):
     server = serve(scripted)
     annotation = {"annotation": [
