@@ -74,6 +74,10 @@ def load_misspelling_source(source: MisspellingSource) -> list[WordMisspelling]:
         return load_mitton_dat(source.path, source=source.name)
     if source.kind == "norvig":
         return load_norvig_testset(source.path, source=source.name)
+    if source.kind == "feedback":
+        from spelltune.data.sources.feedback import load_feedback_misspellings
+
+        return load_feedback_misspellings(source.path, source=source.name)
     return load_toefl_spell(source.path, source=source.name or "toefl-spell")
 
 
