@@ -127,7 +127,7 @@ def check_parity(reference_spec: str, export_spec: str, export_engine: str, *, f
 
     status(f"parity 2/3: the whole corrector on {len(cases)} sentences, torch")
     reference_out = [correction.output for correction in reference.correct_lines(inputs)]
-    status(f"parity 2/3: the whole corrector on {len(cases)} sentences, {export_engine}")
+    status(f"parity 2/3: the whole corrector on {len(cases)} sentences, the export on {export_engine}")
     export_out = [correction.output for correction in exported.correct_lines(inputs)]
     same = sum(a == b for a, b in zip(reference_out, export_out))
     identical = same / len(cases) if cases else 1.0
