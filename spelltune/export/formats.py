@@ -40,6 +40,8 @@ class ExportFormat:
     engine: str | None = None
     # The artefact is run from the one file with this suffix in the folder (GGUF) rather than the folder.
     run_file_suffix: str | None = None
+    # Paragraphs the model card adds under "Notes" (what runs where, what was verified).
+    card_notes: tuple[str, ...] = ()
 
     def default_quant(self) -> str | None:
         """The quantization used when --quant is not given."""
@@ -84,10 +86,14 @@ for _format in [
     ExportFormat(
         "executorch", "an ExecuTorch XNNPACK .pte program with its tokenizer, for Android and iOS apps",
         "spelltune.export.executorch_format", "write_executorch", extra="executorch", requires=("executorch",),
+        card_notes=("Run the .pte with the ExecuTorch runtime (Android, iOS, desktop) and the tokenizer beside it; "
+                    "render the prompt above and stop at `<|im_end|>`.",),
     ),
     ExportFormat(
         "coreml", "a Core ML .mlpackage for Apple devices (converted here; predicting needs macOS)",
         "spelltune.export.coreml_format", "write_coreml", extra="coreml", requires=("coremltools",),
+        card_notes=("Core ML models are converted on any OS but predict only on macOS/iOS: on Linux only the "
+                    "program's inputs, outputs and operations can be checked.",),
     ),
 ]:
     register_format(_format)

@@ -118,10 +118,13 @@ def _run_command(format_name: str, run_path: Path) -> str:
 
 
 def _notes(export_format: ExportFormat, check: bool) -> list[str]:
+    paragraphs = list(export_format.card_notes)
     if export_format.engine is None:
-        return ["## Notes", "", f"Nothing in spelltune runs {export_format.name} on this machine, so its parity "
-                "was not measured here."]
-    return []
+        paragraphs.append(f"Nothing in spelltune runs {export_format.name} models, so `spelltune export` did not "
+                          "measure parity for it.")
+    if not paragraphs:
+        return []
+    return ["## Notes", ""] + [line for paragraph in paragraphs for line in (paragraph, "")]
 
 
 def _release_engines() -> None:
