@@ -151,3 +151,22 @@ def test_failed_parity_exits_non_zero_naming_the_check(run_cli, tiny_model_dir, 
     report = json.loads((out / "parity.json").read_text())
     assert report["passed"] is False and report["checks"]["logits"] is False
     assert report["sentences"] == 3
+
+
+def test_a_plugged_in_format_without_an_engine_ships_without_parity(run_cli, tiny_model_dir, tmp_path, fake_format):
+    seen = {}
+
+    def write_fake(model_dir, out_dir, quant):
+        seen["model_dir"], seen["quant"] = Path(model_dir), quant
+        (out_dir / "model.pte").write_bytes(b"program")
+        return [out_dir / "model.pte"]
+
+    fake_format(write_fake, card_notes=("Runs on phones only.",))
+    out = tmp_path / "out"
+    result = run_cli(["export", str(tiny_model_dir), "--to", "fake", "--quant", "int8", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert seen == {"model_dir": tiny_model_dir, "quant": "int8"}
+    assert not (out / "parity.json").exists()
+    card = (out / "README.md").read_text()
+    assert "Runs on phones only." in card and "did not measure parity" in card
+    assert "model.pte" in (out / "SHA256SUMS").read_text()
