@@ -11,7 +11,7 @@ row runs the whole corrector (guard and second pass) with the shipped config:
   time after that is what is shown when the cache is warm);
 - sentences/s: batch 1 over the first `--speed-sentences` inputs of the own suite;
 - size: the artefact's files (the model card, checksums and parity report included);
-- exact: strict exact match on the own suite and, with `--bea322`, on BEA-322 (`--limit N`: first N of each).
+- exact: strict exact match on the own suite and, with `--bea322`, on BEA-322 (`--bea-limit N`: its first N).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--exports", type=Path, default=Path("exports"))
     parser.add_argument("--bea322", type=Path, default=None, help="corrupt/correct folder (BEA-322)")
     parser.add_argument("--speed-sentences", type=int, default=30)
-    parser.add_argument("--limit", type=int, default=None, help="first N sentences of each suite (faster)")
+    parser.add_argument("--bea-limit", type=int, default=None, help="first N sentences of BEA-322 (faster)")
     parser.add_argument("--out", type=Path, default=Path("bench/export_speed.md"))
     args = parser.parse_args()
 
@@ -82,8 +82,8 @@ def main() -> None:
     from spelltune.export.run import export_model, merged_source
 
     quiet_libraries()
-    own = load_suite("own", limit=args.limit)
-    bea = load_suite(str(args.bea322), limit=args.limit) if args.bea322 else None
+    own = load_suite("own")
+    bea = load_suite(str(args.bea322), limit=args.bea_limit) if args.bea322 else None
     speed_inputs = list(dict.fromkeys(case.input for case in own.cases))[: args.speed_sentences]
     reference = merged_source(args.model)
     rows = [{**measure(f"{args.model} (PyTorch)", args.model, "torch", own, bea, speed_inputs),
