@@ -209,11 +209,21 @@ class _CausalLM:
 
 
 def _program_output_shape(mlmodel: Any) -> list[Any]:
+    # A freshly converted model carries its MIL program; one loaded from disk is read back from the spec.
     program = getattr(mlmodel, "_mil_program", None)
     if program is None:
-        return []
+        from coremltools.converters.mil.frontend.milproto.load import load as load_mil
+
+        spec = mlmodel.get_spec()
+        program = load_mil(spec, spec.specificationVersion, file_weights_dir=mlmodel.weights_dir or "")
     shape = program.functions["main"].outputs[0].shape
     return [dim if isinstance(dim, int) else "n" for dim in shape]
+
+
+def load_package(package: Path) -> Any:
+    """A saved `.mlpackage` as an MLModel that is not compiled or run (works on Linux)."""
+    ct = _require_coremltools()
+    return ct.models.MLModel(str(package), skip_model_load=True)
 
 
 def _op_types(spec: Any) -> set[str]:
