@@ -209,7 +209,8 @@ def _lower(model: Any, max_seq_len: int, constant_methods: dict[str, Any]) -> An
     """torch.export with a dynamic sequence length, then XNNPACK lowering and ExecuTorch serialization."""
     import torch
     from executorch.backends.xnnpack.partition.xnnpack_partitioner import XnnpackPartitioner
-    from executorch.exir import EdgeCompileConfig, to_edge_transform_and_lower
+    from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge_transform_and_lower
+    from executorch.exir.passes.init_mutable_pass import InitializedMutableBufferPass
 
     module = StaticCacheLM.build(model, max_seq_len)
     example = (torch.zeros((1, 2), dtype=torch.long), torch.arange(2, dtype=torch.long))
@@ -220,7 +221,10 @@ def _lower(model: Any, max_seq_len: int, constant_methods: dict[str, Any]) -> An
         edge = to_edge_transform_and_lower(exported, partitioner=[XnnpackPartitioner()],
                                            constant_methods=constant_methods,
                                            compile_config=EdgeCompileConfig(_check_ir_validity=False))
-        return edge.to_executorch()
+        # Start the cache as zeros rather than ExecuTorch's default (uninitialised memory): attention reads
+        # every cache row and masks the unwritten ones, and a masked NaN would still poison the sum.
+        init_cache = InitializedMutableBufferPass(["key_cache_", "value_cache_", "cache_length_"])
+        return edge.to_executorch(ExecutorchBackendConfig(passes=[init_cache]))
     except Exception as error:  # noqa: BLE001 - torch.export/ExecuTorch raise many kinds for an unsupported model
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise ExportError(f"ExecuTorch could not lower this model ({type(error).__name__}: {first[:300]})") from None

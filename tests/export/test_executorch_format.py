@@ -12,17 +12,35 @@ from spelltune.errors import ExportError
 MAX_SEQ_LEN = 64  # the check prompt of the tiny model is 38 tokens
 
 
+@pytest.fixture(scope="module")
+def one_layer_model_dir(smollm2_tokenizer_dir, tmp_path_factory):
+    """A 1-layer Llama (hidden 32) with the real tokenizer: lowering time grows with the layers."""
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    tokenizer = AutoTokenizer.from_pretrained(smollm2_tokenizer_dir)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+                         tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    torch.manual_seed(0)
+    directory = tmp_path_factory.mktemp("one-layer-llama")
+    LlamaForCausalLM(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
 def _require_executorch():
     pytest.importorskip("executorch.runtime", reason="executorch is not installed: pip install 'spelltune[executorch]'")
 
 
 @pytest.fixture(scope="module")
-def float32_export(tiny_model_dir, tmp_path_factory):
+def float32_export(one_layer_model_dir, tmp_path_factory):
     _require_executorch()
     from spelltune.export.executorch_format import write_executorch
 
     out = tmp_path_factory.mktemp("executorch-float32")
-    return out, write_executorch(tiny_model_dir, out, None, max_seq_len=MAX_SEQ_LEN)
+    return out, write_executorch(one_layer_model_dir, out, None, max_seq_len=MAX_SEQ_LEN)
 
 
 def _metadata(out):
@@ -44,11 +62,11 @@ def test_float32_program_gives_the_pytorch_logits_in_one_call_and_token_by_token
     assert check["same_greedy_tokens_incremental"]
 
 
-def test_metadata_describes_inputs_length_and_eos(float32_export, tiny_model_dir):
+def test_metadata_describes_inputs_length_and_eos(float32_export, one_layer_model_dir):
     from transformers import AutoTokenizer
 
     out, _ = float32_export
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    tokenizer = AutoTokenizer.from_pretrained(one_layer_model_dir)
     metadata = _metadata(out)
     assert [item["name"] for item in metadata["inputs"]] == ["tokens", "input_pos"]
     assert metadata["max_seq_len"] == MAX_SEQ_LEN
@@ -57,7 +75,7 @@ def test_metadata_describes_inputs_length_and_eos(float32_export, tiny_model_dir
     assert metadata["quantization"] == "float32"
 
 
-def test_program_answers_the_llm_runner_metadata_methods(float32_export, tiny_model_dir):
+def test_program_answers_the_llm_runner_metadata_methods(float32_export, one_layer_model_dir):
     from executorch.runtime import Runtime
     from transformers import AutoTokenizer
 
@@ -66,7 +84,7 @@ def test_program_answers_the_llm_runner_metadata_methods(float32_export, tiny_mo
     assert {"forward", "get_max_seq_len", "get_eos_ids", "use_kv_cache"} <= set(program.method_names)
     assert list(program.load_method("get_max_seq_len").execute([])) == [MAX_SEQ_LEN]
     eos_ids = list(program.load_method("get_eos_ids").execute([]))
-    assert AutoTokenizer.from_pretrained(tiny_model_dir).eos_token_id in eos_ids
+    assert AutoTokenizer.from_pretrained(one_layer_model_dir).eos_token_id in eos_ids
 
 
 def test_position_zero_starts_a_new_text(float32_export):
@@ -82,11 +100,11 @@ def test_position_zero_starts_a_new_text(float32_export):
     assert torch.allclose(first, again)
 
 
-def test_int8_program_reports_its_loss_and_keeps_greedy_tokens(tiny_model_dir, tmp_path):
+def test_int8_program_reports_its_loss_and_keeps_greedy_tokens(one_layer_model_dir, tmp_path):
     _require_executorch()
     from spelltune.export.executorch_format import write_executorch
 
-    write_executorch(tiny_model_dir, tmp_path, "int8", max_seq_len=MAX_SEQ_LEN)
+    write_executorch(one_layer_model_dir, tmp_path, "int8", max_seq_len=MAX_SEQ_LEN)
     metadata = _metadata(tmp_path)
     assert metadata["quantization"].startswith("int8")
     check = metadata["check"]
@@ -94,11 +112,11 @@ def test_int8_program_reports_its_loss_and_keeps_greedy_tokens(tiny_model_dir, t
     assert check["same_greedy_tokens"] and check["same_greedy_tokens_incremental"]
 
 
-def test_unknown_quantization_is_refused_before_writing(tiny_model_dir, tmp_path):
+def test_unknown_quantization_is_refused_before_writing(one_layer_model_dir, tmp_path):
     from spelltune.export.executorch_format import write_executorch
 
     with pytest.raises(ExportError, match="no quantization 'q4'.*float32, int8"):
-        write_executorch(tiny_model_dir, tmp_path, "q4")
+        write_executorch(one_layer_model_dir, tmp_path, "q4")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -110,11 +128,11 @@ def test_a_folder_that_is_not_a_model_is_refused(tmp_path):
         write_executorch(tmp_path / "model", tmp_path, None)
 
 
-def test_missing_executorch_names_the_extra(tiny_model_dir, tmp_path, monkeypatch):
+def test_missing_executorch_names_the_extra(one_layer_model_dir, tmp_path, monkeypatch):
     from spelltune.export.executorch_format import write_executorch
 
     monkeypatch.setitem(sys.modules, "executorch", None)  # import executorch... raises ImportError
     monkeypatch.setitem(sys.modules, "executorch.exir", None)
     with pytest.raises(ExportError, match=r"spelltune\[executorch\]"):
-        write_executorch(tiny_model_dir, tmp_path, None)
+        write_executorch(one_layer_model_dir, tmp_path, None)
     assert list(tmp_path.iterdir()) == []
