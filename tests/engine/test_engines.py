@@ -90,6 +90,21 @@ def test_ctranslate2_generates_and_scores_like_torch(torch_engine, trained_tiny_
 
 
 @needs_ctranslate2
+def test_ctranslate2_keeps_the_shared_system_prompt_as_a_static_prompt_without_changing_answers(
+        torch_engine, trained_tiny_model_dir):
+    ct2 = load_engine(str(trained_tiny_model_dir), engine="ctranslate2", device="cpu")
+    prompts = _prompts(torch_engine)
+    assert ct2._static_prefix is None
+    batched = ct2.generate(prompts, 40, batch_size=4)
+    learned = ct2._static_prefix
+    assert learned and all(ct2._tokens(ct2.encode(prompt))[: len(learned)] == learned for prompt in prompts)
+    one_by_one = [ct2.generate([prompt], 40, batch_size=1)[0] for prompt in prompts]
+    assert batched == one_by_one == torch_engine.generate(prompts, 40, batch_size=1)
+    # A prompt that does not start with it runs whole.
+    assert ct2.generate(["hello"], 5) == torch_engine.generate(["hello"], 5)
+
+
+@needs_ctranslate2
 def test_ctranslate2_conversion_is_cached_by_content(trained_tiny_model_dir, tmp_path):
     import shutil
 
