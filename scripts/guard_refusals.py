@@ -35,6 +35,21 @@ def refused_right_fix(source: str, expected: str, original: str, proposed: str) 
     return Levenshtein.distance(proposal_made.split(), expected.split()) < Levenshtein.distance(source.split(), expected.split())
 
 
+def select(cases: list, categories: str | None, per_category: int | None, key) -> list:
+    """The cases of the given categories (all when None), the first `per_category` of each."""
+    wanted = set(categories.split(",")) if categories else None
+    taken: Counter = Counter()
+    kept = []
+    for case in cases:
+        if wanted is not None and key(case) not in wanted:
+            continue
+        if per_category is not None and taken[key(case)] >= per_category:
+            continue
+        taken[key(case)] += 1
+        kept.append(case)
+    return kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="default")
@@ -45,6 +60,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--from-json", type=Path, default=None, help="summarise an earlier refusals.json instead")
     parser.add_argument("--split", default=None, help="with --from-json: only cases of this half (own suite ids)")
+    parser.add_argument("--categories", default=None, help="comma-separated categories to keep")
+    parser.add_argument("--per-category", type=int, default=None, help="keep the first N cases of each category")
     args = parser.parse_args()
     if args.from_json:
         from spelltune.evaluate.suites import load_suite
@@ -57,6 +74,7 @@ def main() -> None:
         if args.split:
             wanted = {case.id for case in load_suite(f"own:{args.split}").cases}
             cases = [case for case in cases if case["id"] in wanted]
+        cases = select(cases, args.categories, args.per_category, key=lambda case: case["category"])
         write_summary(cases, f"{args.from_json} ({args.split or 'all'})", args.out)
         return
 
@@ -65,6 +83,7 @@ def main() -> None:
     from spelltune.evaluate.suites import load_suite
 
     suite = load_suite(args.suite)
+    suite.cases = select(suite.cases, args.categories, args.per_category, key=lambda case: case.category)
     corrector = load_corrector(args.model, load_corrector_config(args.config, args.overrides))
     cases = []
     for first in tqdm(range(0, len(suite.cases), args.batch_size), desc="correcting", unit="batch"):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
-from spelltune.correct.confusion import are_confusable, is_homophone_pair, negation_count
+from spelltune.correct.confusion import are_confusable, contractions, is_homophone_pair, negation_count
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
@@ -334,6 +334,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
             "'" not in squeezed_original.replace("’", "'")
         ):
             return "contracts words"  # "they are" -> "they're" is style, not spelling
+        if len(original_words) == 1 and strip_edge_punctuation(original_words[0]).lower() in contractions():
+            return "expands a contraction"  # "mustnt" means "mustn't", not "must not": the second pass fixes it
         if _similarity(squeezed_original, squeezed_replacement) >= config.min_resplit_similarity:
             return None
         if len(replacement_words) < len(original_words) - 1:

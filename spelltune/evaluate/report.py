@@ -43,6 +43,8 @@ class CaseResult:
     output: str
     exact: bool
     error_types: list[str] = field(default_factory=list)
+    # What the corrector refused on this case (original, proposed, reason); LM correctors only.
+    rejected: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -16,9 +16,13 @@ from spelltune.evaluate.suites import EvalCase, Suite, load_suite
 
 
 def correct_in_batches(
-    corrector: Corrector, lines: list[str], *, batch_size: int = 16, progress: bool = True
+    corrector: Corrector, lines: list[str], *, batch_size: int = 16, progress: bool = True,
+    rejected: list[list[dict]] | None = None,
 ) -> tuple[list[str], list[float]]:
-    """The corrector's output for each line, and the wall time of each batch (seconds)."""
+    """The corrector's output for each line, and the wall time of each batch (seconds).
+
+    `rejected`, when given, receives for each line the changes the corrector refused (as dicts).
+    """
     from tqdm.auto import tqdm
 
     outputs: list[str] = []
@@ -34,6 +38,9 @@ def correct_in_batches(
                     f"corrector {corrector.name} returned {len(corrections)} corrections for {len(batch)} lines"
                 )
             outputs.extend(correction.output for correction in corrections)
+            if rejected is not None:
+                rejected.extend([{"original": r.original, "proposed": r.proposed, "reason": r.reason}
+                                 for r in correction.rejected] for correction in corrections)
             bar.update(len(batch))
     return outputs, batch_seconds
 
@@ -49,8 +56,9 @@ def evaluate_corrector(
 ) -> EvalReport:
     """Correct every case of `suite` (the first `limit`), time it, and score it overall and by category."""
     cases = suite.cases[:limit] if limit else suite.cases
+    rejected: list[list[dict]] = []
     outputs, batch_seconds = correct_in_batches(
-        corrector, [case.input for case in cases], batch_size=batch_size, progress=progress
+        corrector, [case.input for case in cases], batch_size=batch_size, progress=progress, rejected=rejected
     )
     by_category = _score_groups(cases, outputs, key=lambda case: case.category)
     by_subcategory = _score_groups(
@@ -76,8 +84,9 @@ def evaluate_corrector(
                 output=output,
                 exact=output == case.expected,
                 error_types=list(case.error_types),
+                rejected=refused,
             )
-            for case, output in zip(cases, outputs)
+            for case, output, refused in zip(cases, outputs, rejected)
         ],
         limit=limit,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -336,3 +336,10 @@ def test_an_unknown_word_does_not_become_another_unknown_word():
 ])
 def test_a_misspelled_weekday_or_month_is_no_name(source, proposed, passes):
     assert (guard_correction(source, proposed).output == proposed) is passes
+
+
+def test_a_contraction_without_its_apostrophe_is_not_expanded():
+    correction = guard_correction("We mustnt be late.", "We must not be late.")
+    assert correction.output == "We mustnt be late."
+    assert [r.reason for r in correction.rejected] == ["expands a contraction"]
+    assert guard_correction("We mustnt be late.", "We mustn't be late.").output == "We mustn't be late."

@@ -92,3 +92,24 @@ def test_limit_and_batching_do_not_change_outputs(correctors):
     large = evaluate_corrector(correctors["symspell"], Suite("own", "x", suite.cases[:20]), batch_size=64, progress=False)
     assert [c.output for c in small.cases] == [c.output for c in large.cases]
     assert small.overall["sentences"] == 20
+
+
+class _RefusingCorrector:
+    name = "refusing"
+
+    def correct_lines(self, lines):
+        from spelltune.correct.corrector import Rejection
+
+        return [Correction(input=line, output=line, rejected=[Rejection("was", "is", "changes tense", 0, 3)])
+                for line in lines]
+
+
+def test_report_cases_record_what_the_corrector_refused(tmp_path):
+    from spelltune.evaluate.report import read_report, write_report
+    from spelltune.evaluate.suites import EvalCase
+
+    suite = Suite("s", "test", [EvalCase("1", "was here", "was here", "c"), EvalCase("2", "was there", "was there", "c")])
+    report = evaluate_corrector(_RefusingCorrector(), suite, progress=False, model_size={})
+    assert report.cases[1].rejected == [{"original": "was", "proposed": "is", "reason": "changes tense"}]
+    write_report(report, tmp_path)
+    assert read_report(tmp_path / "report.json").cases[0].rejected == report.cases[0].rejected
