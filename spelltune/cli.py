@@ -27,6 +27,9 @@ def _mount_stage_commands() -> None:
     from spelltune.serve.cli import register as register_serve
 
     register_serve(app)
+    from spelltune.serve.serve_cli import register as register_http_serve
+
+    register_http_serve(app)
     from spelltune.models.cli import register as register_models
 
     register_models(app)

@@ -27,6 +27,10 @@ def read_config_yaml(path: Path | str) -> dict[str, Any]:
         raise ConfigError(f"{path}: no such config file")
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it ({error.strerror})") from None
     except yaml.YAMLError as error:
         first = str(error).splitlines()[0] if str(error) else "parse error"
         raise ConfigError(f"{path}: not valid YAML ({first})") from None

@@ -10,6 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests (hypothesis). `ci` is the default and keeps the whole property suite under two minutes;
+# `deep` is for a long hunt: `pytest tests --hypothesis-profile=deep` (or HYPOTHESIS_PROFILE=deep).
+# Tests scale their example counts from the active profile with `examples(share)` in their own module.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=1000, deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=_SLOW_OK)
+settings.register_profile("deep", max_examples=20000, deadline=None, print_blob=True, suppress_health_check=_SLOW_OK)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -99,8 +99,10 @@ class SymSpellCompoundCorrector:
                 corrections.append(Correction(input=line, output=line))
                 continue
             suggestions = self._symspell.lookup_compound(line, max_edit_distance=2)
-            output = suggestions[0].term if suggestions else line
-            corrections.append(Correction(input=line, output=output, edits=_compute_edits(line, output)))
+            proposed = suggestions[0].term if suggestions else line
+            # Its words, in the line's own spacing: the output is exactly the line with the edits applied.
+            edits = _compute_edits(line, proposed)
+            corrections.append(Correction(input=line, output=_apply_edits(line, edits), edits=edits))
         return corrections
 
 
@@ -111,6 +113,12 @@ def _compute_edits(source: str, target: str) -> list[Edit]:
     except ImportError:
         return []
     return list(compute_edits(source, target))
+
+
+def _apply_edits(source: str, edits: list[Edit]) -> str:
+    from spelltune.correct.edits import apply_edits
+
+    return apply_edits(source, edits)
 
 
 def symspell_corrector() -> PerWordCorrector:

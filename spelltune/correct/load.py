@@ -25,6 +25,14 @@ def cached_engine(spec: str, engine: str = "auto", device: str | None = None, dt
     return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type)
 
 
+@lru_cache(maxsize=8)
+def _classic_corrector(name: str) -> Corrector:
+    """A classic corrector built once per process (pyspellchecker indexes its word list for seconds)."""
+    from spelltune.correct.classic import CLASSIC_CORRECTORS
+
+    return CLASSIC_CORRECTORS[name]()
+
+
 def load_corrector(
     spec: str,
     config: CorrectorConfig | None = None,
@@ -46,7 +54,7 @@ def load_corrector(
     except ModuleNotFoundError:
         CLASSIC_CORRECTORS = {}
     if spec in CLASSIC_CORRECTORS:
-        return CLASSIC_CORRECTORS[spec]()
+        return _classic_corrector(spec)
 
     from spelltune.correct.lm import LMCorrector
 

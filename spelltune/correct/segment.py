@@ -23,7 +23,8 @@ class Piece:
 def _spans(text: str, boundary: re.Pattern[str], offset: int) -> list[Piece]:
     pieces, cursor = [], 0
     for match in boundary.finditer(text):
-        piece_end = match.start()
+        # Closing quotes and brackets after the full stop stay with their sentence; only spaces are left out.
+        piece_end = match.start() + len(match.group()) - len(match.group().lstrip("\"'”’)]"))
         if text[cursor:piece_end].strip():
             pieces.append(Piece(text[cursor:piece_end], offset + cursor, offset + piece_end))
         cursor = match.end()

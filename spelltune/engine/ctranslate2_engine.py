@@ -58,11 +58,11 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
                               "generation_config.json", "chat_template.jinja") if (source / name).is_file()]
     try:
         TransformersConverter(str(source), copy_files=copy).convert(str(staging), quantization=quantization)
-    except (ValueError, NotImplementedError, KeyError) as error:
+    except Exception as error:  # the converter is third-party code: any failure means "not this model"
         shutil.rmtree(staging, ignore_errors=True)
         raise EngineError(
             f"cannot convert {source} ({', '.join(architectures) or 'unknown architecture'}) to CTranslate2: "
-            f"{str(error).splitlines()[0][:200]}; use --engine torch"
+            f"{(str(error).splitlines() or [type(error).__name__])[0][:200]}; use --engine torch"
         ) from None
     (staging / MANIFEST).write_text(json.dumps({"parameters": safetensors_parameter_count(source),
                                                 "architectures": architectures}, indent=2))
@@ -182,9 +182,8 @@ class CTranslate2Engine(Engine):
 
     def next_token_logits(self, prompts: Sequence[str]) -> Any:
         """Last-position logits of each prompt, from `forward_batch`."""
-        import numpy as np
-
         import ctranslate2
+        import numpy as np
 
         rows = []
         for prompt in prompts:

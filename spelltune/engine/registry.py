@@ -143,7 +143,7 @@ def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtyp
                               "(see `spelltune engines`)")
         if not backend.available():
             raise EngineError(f"engine '{engine}' needs a package that is not installed: {backend.requires}")
-        return backend.load(spec, device, dtype, compute_type)
+        return _load_backend(backend, spec, device, dtype, compute_type)
     for name in AUTO_ORDER:
         backend = BACKENDS[name]
         if not backend.available():
@@ -151,14 +151,31 @@ def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtyp
                 notice(f"engine {name} is not installed ({backend.requires}); using torch")
             continue
         if name == "torch":
-            return backend.load(spec, device, dtype, compute_type)
+            return _load_backend(backend, spec, device, dtype, compute_type)
         if not _auto_can_use(name, spec, device):
             continue
         try:
-            return backend.load(spec, device, dtype, compute_type)
+            return _load_backend(backend, spec, device, dtype, compute_type)
         except EngineError as error:
             notice(f"{error}; using torch instead")
-    return BACKENDS["torch"].load(spec, device, dtype, compute_type)
+    return _load_backend(BACKENDS["torch"], spec, device, dtype, compute_type)
+
+
+def _load_backend(backend: Backend, spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+    """`backend.load`, with any failure of a reader on damaged files turned into one EngineError line."""
+    import os
+
+    from spelltune.errors import SpelltuneError
+
+    try:
+        return backend.load(spec, device, dtype, compute_type)
+    except SpelltuneError:
+        raise
+    except Exception as error:  # noqa: BLE001 - converters and runtimes raise their own types on bad files
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+        raise EngineError(f"cannot load '{spec}' on the {backend.name} engine: {type(error).__name__}: {first}") from None
 
 
 def _auto_can_use(name: str, spec: str, device: str | None) -> bool:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from spelltune.atomic import write_json, write_text
 from spelltune.errors import InputError
 from spelltune.evaluate.error_analysis import ERROR_TYPES, OVER_CORRECTION, analyse_errors
 from spelltune.evaluate.report import REPORT_JSON, EvalReport, format_value, read_report
@@ -72,7 +73,7 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
     ]
     markdown = "\n".join(sections) + "\n"
     markdown_path, json_path = out_dir / "compare.md", out_dir / "compare.json"
-    markdown_path.write_text(markdown, encoding="utf-8")
+    write_text(markdown_path, markdown)
     summary = [
         {
             "model": report.model,
@@ -88,7 +89,7 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
         }
         for report in reports
     ]
-    json_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(json_path, summary, indent=1)
     return Comparison(markdown=markdown, markdown_path=markdown_path, json_path=json_path, plots=plots)
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from spelltune.atomic import write_json, write_text
 from spelltune.errors import DataFormatError, InputError
 
 REPORT_JSON = "report.json"
@@ -88,8 +89,8 @@ def write_report(report: EvalReport, out_dir: Path, *, worst: int = 20) -> tuple
     except OSError as error:
         raise InputError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
     json_path, md_path = out_dir / REPORT_JSON, out_dir / REPORT_MD
-    json_path.write_text(json.dumps(report.to_json_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    md_path.write_text(render_markdown(report, worst=worst), encoding="utf-8")
+    write_json(json_path, report.to_json_dict(), indent=1)  # a killed run leaves the old report or the new one
+    write_text(md_path, render_markdown(report, worst=worst))
     return json_path, md_path
 
 

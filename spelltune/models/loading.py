@@ -11,14 +11,13 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from spelltune.errors import ModelSpecError
-from spelltune.models.cache import cache_root
+from spelltune.models.cache import building_entry, cache_root, is_valid_entry
 from spelltune.models.presets import PRESETS
 
 SpecKind = Literal["gguf", "hub", "hf_dir", "adapter_dir", "run_dir"]
@@ -220,18 +219,35 @@ def _load_tokenizer(location: str, **kwargs: Any) -> Any:
     return AutoTokenizer.from_pretrained(location, **kwargs)
 
 
+TRUST_REMOTE_CODE_ENV = "SPELLTUNE_TRUST_REMOTE_CODE"
+
+
+def trust_remote_code() -> bool:
+    """Whether a model's own Python code may run: only when the user asked (`--trust-remote-code`)."""
+    return os.environ.get(TRUST_REMOTE_CODE_ENV) == "1"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:300]
+
+
 def _load_pretrained(location: str, torch_dtype: Any, spec: str) -> tuple[Any, Any]:
     from transformers import AutoModelForCausalLM
 
     try:
         tokenizer = _load_tokenizer(location)
-        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch_dtype, attn_implementation="sdpa")
+        # Weights from safetensors only: a pickled checkpoint can run code when it is loaded.
+        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch_dtype, attn_implementation="sdpa",
+                                                     use_safetensors=True, trust_remote_code=trust_remote_code())
     except (OSError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ModelSpecError(
-            f"cannot load model '{spec}': {first_line[:300]} "
-            "(a hub id needs network access or a local copy in the HF cache)"
-        ) from None
+        hint = "" if Path(location).exists() else " (a hub id needs network access or a local copy in the HF cache)"
+        raise ModelSpecError(f"cannot load model '{spec}' from {location}: {_first_line(error)}{hint}") from None
+    except Exception as error:  # noqa: BLE001 - damaged weights raise whatever their reader raises
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        raise ModelSpecError(f"cannot load model '{spec}' from {location}: damaged or unreadable weights "
+                             f"({type(error).__name__}: {_first_line(error)})") from None
     return model, tokenizer
 
 
@@ -240,7 +256,13 @@ def _attach_adapter(model: Any, adapter_dir: str) -> Any:
         from peft import PeftModel
     except ImportError:
         raise ModelSpecError(f"{adapter_dir} is a LoRA adapter; loading it needs `pip install peft`") from None
-    return PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+    try:
+        return PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+    except Exception as error:  # noqa: BLE001 - a damaged adapter raises whatever its reader raises
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        raise ModelSpecError(f"cannot load the LoRA adapter in {adapter_dir}: damaged or unreadable "
+                             f"({type(error).__name__}: {_first_line(error)})") from None
 
 
 @contextmanager
@@ -265,7 +287,7 @@ def dequantized_gguf_dir(gguf_path: Path) -> Path:
     stat = gguf_path.stat()
     key = hashlib.sha256(f"{gguf_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     target = cache_root() / "models" / f"{gguf_path.stem}-{key}"
-    if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
+    if is_valid_entry(target, ("config.json", "model.safetensors")):
         return target
     from transformers import AutoModelForCausalLM
 
@@ -273,20 +295,16 @@ def dequantized_gguf_dir(gguf_path: Path) -> Path:
         tokenizer = _load_tokenizer(str(gguf_path.parent), gguf_file=gguf_path.name)
         with _progress_only_on_terminals():
             model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-    except (OSError, ValueError, KeyError) as error:
-        raise ModelSpecError(f"cannot read GGUF file {gguf_path}: {str(error).strip()[:300]}") from None
+    except Exception as error:  # noqa: BLE001 - a truncated GGUF raises whatever its parser hits first
+        if os.environ.get("SPELLTUNE_DEBUG"):
+            raise
+        raise ModelSpecError(f"cannot read GGUF file {gguf_path}: damaged or not a GGUF model "
+                             f"({type(error).__name__}: {_first_line(error)})") from None
     # save_pretrained refuses a quantizer-tagged model; the weights are already dequantized floats.
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    model.save_pretrained(staging)
-    tokenizer.save_pretrained(staging)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        staging.rename(target)
-    except OSError:
-        # Another process finished the same copy first; theirs is as good as ours.
-        shutil.rmtree(staging, ignore_errors=True)
+    with building_entry(target) as staging:  # a killed run leaves no half-written entry
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
     return target

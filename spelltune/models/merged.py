@@ -6,11 +6,10 @@ cache. Merged copies are cached under the spec's content fingerprint.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from spelltune.errors import ModelSpecError
-from spelltune.models.cache import cache_root
+from spelltune.models.cache import building_entry, cache_root, is_valid_entry
 from spelltune.models.fingerprint import model_fingerprint
 from spelltune.models.loading import dequantized_gguf_dir, load_model, resolve_model_spec
 
@@ -25,16 +24,12 @@ def merged_model_dir(spec: str) -> Path:
     if resolved.kind == "hub":
         return _hub_snapshot(resolved.location)
     target = cache_root() / "merged" / model_fingerprint(resolved)
-    if (target / "config.json").is_file():
+    if is_valid_entry(target):
         return target
     loaded = load_model(spec, device="cpu", dtype="float32")  # adapters merge on load
-    staging = target.with_name(target.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    loaded.model.save_pretrained(staging, safe_serialization=True)
-    loaded.tokenizer.save_pretrained(staging)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    with building_entry(target) as staging:  # a killed run leaves no half-written entry
+        loaded.model.save_pretrained(staging, safe_serialization=True)
+        loaded.tokenizer.save_pretrained(staging)
     return target
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from spelltune.correct.corrector import Correction, Corrector
+from spelltune.correct.edits import apply_edits
 from spelltune.errors import InputError
 from spelltune.models.presets import DEFAULT_MODEL_SPEC
 from spelltune.serve.diff import render_diff
@@ -26,6 +27,7 @@ OutputFormat = Literal["text", "diff", "json"]
 # Lines corrected per round: bounds memory on big files and lets output stream out.
 CHUNK_LINES = 256
 _NOT_UTF8_NOTE = "not valid UTF-8: passed through unchanged"
+_UNUSABLE_NOTE = "the corrector returned no usable correction: passed through unchanged"
 
 
 @dataclass
@@ -34,6 +36,8 @@ class InputLine:
 
     text: str
     ending: str
+    # A byte-order mark before the first line: not part of the text, but written back as it came.
+    prefix: str = ""
 
     @property
     def is_valid_utf8(self) -> bool:
@@ -48,7 +52,8 @@ class FixSummary:
     lines: int = 0
     edits: int = 0
     refused: int = 0
-    not_utf8_lines: list[int] = field(default_factory=list)
+    not_utf8_lines: list[int] = field(default_factory=list)  # the first few line numbers only (memory stays flat)
+    not_utf8_count: int = 0
 
 
 def split_lines(text: str) -> list[InputLine]:
@@ -74,10 +79,12 @@ def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
     first = True
     for raw in stream:
         text = raw.decode("utf-8", errors="surrogateescape")
+        prefix = ""
         if first and text.startswith("\ufeff"):
-            text = text[1:]  # a byte-order mark is not part of the text
+            prefix, text = "\ufeff", text[1:]  # a byte-order mark is not part of the text
         first = False
         for line in split_lines(text) or [InputLine("", "")]:
+            line.prefix = prefix
             yield line
 
 
@@ -115,19 +122,46 @@ def correct_input_lines(
         texts = [lines[index].text for index in to_correct]
         kwargs = {"on_progress": on_progress} if on_progress and hasattr(corrector, "generate") else {}
         for index, correction in zip(to_correct, corrector.correct_lines(texts, **kwargs)):
-            corrections[index] = correction
-    return [correction for correction in corrections if correction is not None]
+            corrections[index] = correction if _keeps_the_line(correction, lines[index].text) else None
+    # Whatever a corrector returns, every line comes back: one it lost or broke passes through unchanged.
+    return [correction if correction is not None else
+            Correction(input=line.text, output=line.text, note=_UNUSABLE_NOTE)
+            for line, correction in zip(lines, corrections)]
+
+
+def _keeps_the_line(correction: Correction, text: str) -> bool:
+    """Whether a corrector's answer is for this line, still one line, and exactly the line with its edits applied."""
+    if not (isinstance(correction, Correction) and correction.input == text and isinstance(correction.output, str)):
+        return False
+    if correction.output.count("\n") != text.count("\n") or correction.output.endswith("\r") != text.endswith("\r"):
+        return False  # a line break added, or "...\r" + "\n" that would read as CRLF
+    cursor = 0
+    for edit in sorted(correction.edits, key=lambda e: (e.start, e.end)):
+        if not (cursor <= edit.start <= edit.end <= len(text)) or text[edit.start : edit.end] != edit.original:
+            return False
+        cursor = edit.end
+    return apply_edits(text, correction.edits) == correction.output
 
 
 def format_correction(correction: Correction, line: InputLine, fmt: OutputFormat, color: bool, number: int) -> str:
     """The output line for one correction, in the requested format, with the input's line ending."""
-    if correction.note == _NOT_UTF8_NOTE and fmt != "json":
-        return line.text + line.ending
     if fmt == "json":
-        return json.dumps({"line": number, **correction.to_json_dict()}, ensure_ascii=False) + "\n"
+        return json_line({"line": number, **correction.to_json_dict()})
+    if correction.note == _NOT_UTF8_NOTE:
+        return line.prefix + line.text + line.ending
     if fmt == "diff":
-        return render_diff(correction, color=color) + line.ending
-    return correction.output + line.ending
+        return line.prefix + render_diff(correction, color=color) + line.ending
+    return line.prefix + correction.output + line.ending
+
+
+# Characters JSON leaves unescaped that `str.splitlines()` and JavaScript's line reading treat as line
+# breaks; inside a JSON string their escapes mean the same, so one object stays one line for every reader.
+_LINE_BREAKS_IN_JSON = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(data: dict) -> str:
+    """`data` as one JSONL line: UTF-8 text kept readable, every line-breaking character escaped."""
+    return json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKS_IN_JSON) + "\n"
 
 
 def fix_stream(
@@ -137,27 +171,36 @@ def fix_stream(
     fmt: OutputFormat = "text",
     color: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    flush: Callable[[], None] | None = None,
 ) -> FixSummary:
-    """Correct `lines` chunk by chunk, writing each output line through `write` as soon as it is ready."""
+    """Correct `lines` chunk by chunk, writing each output line through `write` as soon as it is ready.
+
+    Memory stays flat whatever the input size: one chunk of lines is held at a time. `flush` is called
+    after each chunk (the CLI pushes the finished lines out to the reader then).
+    """
     summary = FixSummary()
     chunk: list[InputLine] = []
 
-    def flush() -> None:
+    def correct_chunk() -> None:
         for line, correction in zip(chunk, correct_input_lines(chunk, get_corrector, on_progress)):
             summary.lines += 1
             summary.edits += len(correction.edits)
             summary.refused += len(correction.rejected)
             if correction.note == _NOT_UTF8_NOTE:
-                summary.not_utf8_lines.append(summary.lines)
+                summary.not_utf8_count += 1
+                if len(summary.not_utf8_lines) < 5:
+                    summary.not_utf8_lines.append(summary.lines)
             write(format_correction(correction, line, fmt, color, summary.lines))
         chunk.clear()
+        if flush:
+            flush()
 
     for line in lines:
         chunk.append(line)
         if len(chunk) >= CHUNK_LINES:
-            flush()
+            correct_chunk()
     if chunk:
-        flush()
+        correct_chunk()
     return summary
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ from typing import Any
 
 from spelltune.errors import ConfigError
 from spelltune.train.callbacks import MetricsFileCallback, StopRulesCallback
+from spelltune.train.checkpoints import discard_incomplete_checkpoints, last_checkpoint
 from spelltune.train.config import TrainConfig, save_train_config
-from spelltune.train.dataset import Pair
 from spelltune.train.run_dir import (
     CONFIG_FILE,
     set_adapter_base,
@@ -33,15 +34,6 @@ class TrainResult:
     run_dir: Path
     model_dir: Path
     summary: dict[str, Any]
-
-
-def last_checkpoint(run_dir: Path) -> Path | None:
-    """The newest `checkpoint-N` folder under RUN_DIR/checkpoints, or None."""
-    folder = run_dir / "checkpoints"
-    if not folder.is_dir():
-        return None
-    found = [p for p in folder.glob("checkpoint-*") if p.name.split("-")[-1].isdigit() and p.is_dir()]
-    return max(found, key=lambda p: int(p.name.split("-")[-1]), default=None)
 
 
 def _status(message: str) -> None:
@@ -64,6 +56,9 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     if config.threads:
         torch.set_num_threads(config.threads)
     run_dir.mkdir(parents=True, exist_ok=True)
+    if int(os.environ.get("RANK", "0")) == 0:
+        for path in discard_incomplete_checkpoints(run_dir):
+            _status(f"removed {path.name}: a killed run left it half-written")
     stop_rules = StopRulesCallback(config.eval.target_accuracy, config.eval.early_stopping_patience, config.max_minutes)
     setup = setup_training(config, run_dir, callbacks=[MetricsFileCallback(run_dir), stop_rules, *(callbacks or [])],
                            on_status=_status)

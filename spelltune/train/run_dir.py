@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from spelltune.atomic import write_json, write_text
 from spelltune.models.loading import RUN_MANIFEST
 from spelltune.train.callbacks import CURVE_FILE, METRICS_FILE
 from spelltune.train.config import TrainConfig
@@ -30,7 +31,7 @@ def set_adapter_base(adapter_dir: Path, base_spec: str) -> None:
     path = adapter_dir / "adapter_config.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     config["base_model_name_or_path"] = base_spec
-    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    write_json(path, config)
 
 
 def write_manifest(run_dir: Path, model_dir: str, config: TrainConfig, summary: dict[str, Any]) -> Path:
@@ -45,14 +46,14 @@ def write_manifest(run_dir: Path, model_dir: str, config: TrainConfig, summary: 
         "global_step": summary.get("global_step"),
     }
     path = run_dir / RUN_MANIFEST
-    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_json(path, manifest)  # written last and atomically: a run dir with a manifest is finished
     return path
 
 
 def write_summary(run_dir: Path, summary: dict[str, Any]) -> Path:
     """RUN_DIR/train_summary.json: the numbers a sweep table or a comparison reads."""
     path = run_dir / SUMMARY_FILE
-    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_json(path, summary)
     return path
 
 
@@ -128,5 +129,5 @@ def write_model_card(run_dir: Path, config: TrainConfig, summary: dict[str, Any]
         "",
     ]
     path = run_dir / CARD_FILE
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_text(path, "\n".join(lines))
     return path

@@ -4,10 +4,12 @@ validation, and throughput and memory in every log entry. Importing this module 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from trl import SFTTrainer
 
+from spelltune.train.checkpoints import mark_complete, pause_for_tests
 from spelltune.train.dataset import Pair
 from spelltune.train.trainer import peak_memory_mb
 
@@ -77,8 +79,33 @@ class SpelltuneSFTTrainer(SFTTrainer):
         total = max(counts[2].item(), 1.0)
         return {"exact_match": counts[0].item() / total, "exact_match_guarded": counts[1].item() / total}
 
+    def _save_checkpoint(self, model: Any, trial: Any) -> None:
+        """The trainer's checkpoint, marked complete once every file is on disk; old ones rotated after that.
+
+        Rotation waits for the marker, so a run killed while saving still has its previous checkpoint.
+        """
+        from transformers.trainer_utils import rotate_checkpoints
+
+        limit = self.args.save_total_limit
+        self.args.save_total_limit = None
+        try:
+            super()._save_checkpoint(model, trial)
+        finally:
+            self.args.save_total_limit = limit
+        self.accelerator.wait_for_everyone()
+        if self.args.should_save:
+            run_dir = Path(self._get_output_dir(trial=trial))
+            mark_complete(run_dir / f"checkpoint-{self.state.global_step}")
+            rotate_checkpoints(output_dir=str(run_dir), save_total_limit=limit,
+                               best_model_checkpoint=self.state.best_model_checkpoint, use_mtime=False)
+
+    def _save_optimizer_and_scheduler(self, output_dir: str) -> None:
+        pause_for_tests(f"checkpoint:{self.state.global_step}")  # weights written, optimizer not yet
+        super()._save_optimizer_and_scheduler(output_dir)
+
     def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
         if "loss" in logs:
+            pause_for_tests(f"step:{self.state.global_step}")
             now, step = time.perf_counter(), self.state.global_step
             tokens = getattr(self, "_total_train_tokens", 0)
             last_time, last_step, last_tokens = getattr(self, "_speed_mark", (None, 0, 0))
