@@ -14,6 +14,7 @@ float32 in both, so the numbers match the float32 PyTorch model as closely as Co
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ def write_coreml(model_dir: Path, out_dir: Path, quant: str | None = None, *,
     written.append(write_json(out_dir / METADATA_FILE, _metadata(ct, tokenizer, quant, max_seq_len, eos_ids,
                                                                  check, seconds)))
     written.append(_write_note(ct, out_dir, quant, max_seq_len, eos_ids))
+    print(f"note: Core ML prediction needs macOS or iOS; here only the spec (input, output, op set) was checked "
+          f"- see {NOTE_FILE} beside the package", file=sys.stderr)
     return written
 
 

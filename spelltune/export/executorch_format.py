@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from spelltune.errors import ExportError
+from spelltune.errors import ExportError, ParityError
 from spelltune.export.mobile_common import (
     check_model_dir,
     copy_tokenizer_files,
@@ -70,9 +70,31 @@ def write_executorch(model_dir: Path, out_dir: Path, quant: str | None = None, *
 
     written = [program_path, *copy_tokenizer_files(model_dir, out_dir)]
     check = verify_program(program_path, reference) if reference is not None else None
+    if check is not None:
+        check.update(parity_verdict(quant, check))
     written.append(write_json(out_dir / METADATA_FILE,
                               _metadata(tokenizer, quant, max_seq_len, eos_ids, check, lowering_seconds)))
+    if check is not None and not check["passed"]:
+        # The verdict carries the numbers: `spelltune export` removes its staging folder on a failure.
+        raise ParityError(f"the ExecuTorch program does not reproduce the PyTorch model on the check prompt: "
+                          f"{check['verdict']}")
     return written
+
+
+FLOAT32_TOLERANCE = 1e-3  # max |Δlogit| a float32 program may show on the check prompt
+
+
+def parity_verdict(quant: str, check: dict[str, Any]) -> dict[str, Any]:
+    """tolerance/passed/verdict for a runtime check: float32 must match (logits within FLOAT32_TOLERANCE,
+    same greedy tokens in both ways of running); int8 reports its loss and fails only if tokens change."""
+    same_tokens = check["same_greedy_tokens"] and check["same_greedy_tokens_incremental"]
+    worst = max(check["max_abs_logit_diff"], check["max_abs_logit_diff_incremental"])
+    if quant == "float32":
+        passed = same_tokens and worst <= FLOAT32_TOLERANCE
+        verdict = f"max |Δlogit| {worst:.3g} (tolerance {FLOAT32_TOLERANCE:g}), same greedy tokens: {same_tokens}"
+        return {"tolerance": FLOAT32_TOLERANCE, "passed": passed, "verdict": verdict}
+    return {"tolerance": None, "passed": same_tokens,
+            "verdict": f"int8 loss: max |Δlogit| {worst:.3g}, same greedy tokens: {same_tokens}"}
 
 
 def quantize_int8(model: Any) -> None:

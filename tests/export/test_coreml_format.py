@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 
@@ -22,7 +24,10 @@ def float32_export(tiny_model_dir, tmp_path_factory):
     from spelltune.export.coreml_format import write_coreml
 
     out = tmp_path_factory.mktemp("coreml-float32")
-    return out, write_coreml(tiny_model_dir, out, None, max_seq_len=MAX_SEQ_LEN)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        files = write_coreml(tiny_model_dir, out, None, max_seq_len=MAX_SEQ_LEN)
+    return out, files, stderr.getvalue()
 
 
 def _vocab_size(model_dir) -> int:
@@ -30,7 +35,8 @@ def _vocab_size(model_dir) -> int:
 
 
 def test_package_tokenizer_metadata_and_macos_note_are_written(float32_export):
-    out, files = float32_export
+    out, files, stderr = float32_export
+    assert "prediction needs macOS or iOS" in stderr
     assert (out / "model.mlpackage" / "Manifest.json").is_file()
     assert {"tokenizer.json", "coreml.json", "NOTE.md"} <= {path.name for path in files}
     assert all(path.is_file() and out in path.parents for path in files)
@@ -42,7 +48,7 @@ def test_package_tokenizer_metadata_and_macos_note_are_written(float32_export):
 def test_saved_spec_has_the_promised_input_output_and_op_set(float32_export, tiny_model_dir):
     from spelltune.export.coreml_format import check_spec, load_package
 
-    out, _ = float32_export
+    out = float32_export[0]
     check = check_spec(load_package(out / "model.mlpackage"), _vocab_size(tiny_model_dir), MAX_SEQ_LEN)
     assert check["input"] == {"name": "input_ids", "dtype": "int32", "shape_range": [[1, 1], [1, MAX_SEQ_LEN]]}
     assert check["output"]["shape"] == [1, "n", _vocab_size(tiny_model_dir)]
@@ -51,7 +57,7 @@ def test_saved_spec_has_the_promised_input_output_and_op_set(float32_export, tin
 
 
 def test_converted_module_gives_the_model_logits(float32_export):
-    out, _ = float32_export
+    out = float32_export[0]
     source = json.loads((out / "coreml.json").read_text())["check"]["converted_torch_module"]
     assert source["prompt_tokens"] > 8 and source["max_abs_logit_diff"] < 1e-4
 
@@ -59,7 +65,7 @@ def test_converted_module_gives_the_model_logits(float32_export):
 def test_spec_check_catches_a_wrong_length_and_vocabulary(float32_export, tiny_model_dir):
     from spelltune.export.coreml_format import check_spec, load_package
 
-    out, _ = float32_export
+    out = float32_export[0]
     model = load_package(out / "model.mlpackage")
     with pytest.raises(ExportError, match="input input_ids"):
         check_spec(model, _vocab_size(tiny_model_dir), MAX_SEQ_LEN * 2)

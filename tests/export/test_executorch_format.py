@@ -60,6 +60,20 @@ def test_float32_program_gives_the_pytorch_logits_in_one_call_and_token_by_token
     assert check["incremental_tokens"] == 8
     assert check["max_abs_logit_diff_incremental"] < 1e-4
     assert check["same_greedy_tokens_incremental"]
+    assert check["passed"] is True
+
+
+def test_parity_verdict_holds_float32_to_the_tolerance_and_int8_to_the_tokens():
+    from spelltune.export.executorch_format import parity_verdict
+
+    good = {"max_abs_logit_diff": 2e-4, "max_abs_logit_diff_incremental": 3e-4,
+            "same_greedy_tokens": True, "same_greedy_tokens_incremental": True}
+    assert parity_verdict("float32", good)["passed"]
+    drifted = {**good, "max_abs_logit_diff_incremental": 0.5}
+    verdict = parity_verdict("float32", drifted)
+    assert not verdict["passed"] and "0.5 (tolerance 0.001)" in verdict["verdict"]
+    assert parity_verdict("int8", drifted)["passed"]  # int8 may lose logit precision...
+    assert not parity_verdict("int8", {**drifted, "same_greedy_tokens_incremental": False})["passed"]  # ...not tokens
 
 
 def test_metadata_describes_inputs_length_and_eos(float32_export, one_layer_model_dir):
