@@ -42,3 +42,6 @@ $BIN/spelltune compare "${reports[@]}" --out "$DEMO_DIR/compare"
 
 step "5/5 correct examples/sample.txt with '$DEFAULT_MODEL'"
 $BIN/spelltune fix --diff --file examples/sample.txt
+
+step "next: check your own writing in the web editor"
+printf 'Start it with:\n\n    .venv/bin/spelltune serve\n\nthen open http://127.0.0.1:8080/ (the model loads once; Ctrl+C stops it).\n'

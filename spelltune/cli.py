@@ -27,12 +27,16 @@ def _mount_stage_commands() -> None:
     from spelltune.serve.cli import register as register_serve
 
     register_serve(app)
+    from spelltune.serve.serve_cli import register as register_http_serve
+
+    register_http_serve(app)
     from spelltune.models.cli import register as register_models
 
     register_models(app)
     from spelltune.engine.cli import register as register_engines
 
     register_engines(app)
+    importlib.import_module("spelltune.export.publish_cli").register(app)
     for stage in ("data", "train", "evaluate", "export", "spelling"):
         # A stage that is not built yet (or not installed) simply has no commands.
         if importlib.util.find_spec(f"spelltune.{stage}") is None:

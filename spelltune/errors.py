@@ -25,3 +25,13 @@ class DataFormatError(SpelltuneError):
 
 class EngineError(SpelltuneError):
     """An inference engine that is unknown, not installed, or cannot run the model it was given."""
+
+
+class ExportError(SpelltuneError):
+    """An export that cannot be made: unknown format, missing optional package, output folder in the way."""
+
+
+class ParityError(SpelltuneError):
+    """An exported model whose answers differ from the model it came from (the parity check failed)."""
+
+    exit_code = 1

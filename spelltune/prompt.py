@@ -9,8 +9,8 @@ accuracy, so every stage builds its prompts here and nowhere else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # Short on purpose: every prompt token is paid in training and in generation. Without an explicit

@@ -50,6 +50,11 @@ def load_symspell():
     return symspell
 
 
+def word_count(word: str) -> int:
+    """How often `word` (lowercase) occurs in SymSpell's frequency corpus; 0 for a word it lacks."""
+    return load_symspell().words.get(word.lower(), 0)
+
+
 def match_case(original: str, replacement: str) -> str:
     """`replacement` in the case pattern of `original`: UPPER, Capitalised or as given."""
     if original.isupper() and len(original) > 1:

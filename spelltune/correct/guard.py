@@ -3,6 +3,11 @@
 A correction is an edit, not a paraphrase. Whole outputs that drop or add too many words or wander
 far from the input are refused; single edits that touch a name, URL, e-mail, number or code token,
 drop or add a word, or swap a word for an unrelated one are reverted. What was refused is reported.
+
+Meaning is kept by four rules: a negation never appears or disappears; a correctly spelled word changes
+only into a confusion-set partner (correct/confusion.py), a case or apostrophe variant, or a split or
+merge of itself; a rewrite of several words passes only as a re-spacing of the same letters or when each
+word's change passes alone; a misspelling becomes only a word close to it in spelling or in sound.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, Indel
+
+from spelltune.correct.confusion import are_confusable, is_homophone_pair, negation_count
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
@@ -36,6 +44,17 @@ class GuardConfig:
     min_resplit_similarity: float = 0.95
     # Refuse swapping one correctly spelled word for another unless it is a known confusion.
     keep_correct_words: bool = True
+    # A dictionary word rarer than this (SymSpell corpus count) may change by one slip into a more frequent
+    # word: "waite" -> "wait", "shinning" -> "shining". Common words change only within confusion sets.
+    rare_word_count: int = 3_000_000
+    # A misspelling may become a word this many Damerau-Levenshtein edits away (or a word that sounds
+    # alike) ...
+    misspelling_edits: int = 2
+    # ... or, for long words, this many edits per letter of the longer word ("acommodation" needs 2).
+    misspelling_edit_rate: float = 0.25
+    # Refuse an edit that makes a negation appear or disappear ("wasnt" -> "was"). Listed homophones
+    # (no/know, not/knot) are still allowed: "I no the answer" is a misspelling, not a negation.
+    keep_negations: bool = True
     # Keep all-lowercase text lowercase (learners' and chat style): "i" is not changed to "I".
     keep_lowercase_style: bool = True
 
@@ -88,9 +107,14 @@ _REGIONAL_PATTERNS = [
 
 
 def _regional_variant(original: str, replacement: str) -> bool:
-    """Whether the two are one word in British and American spelling ("realise" / "realize")."""
+    """Whether the two are one word in British and American spelling ("realise" / "realize").
+
+    Both must be words: "presense" -> "presence" fixes a misspelling, it swaps no regional spelling.
+    """
+    from spelltune.correct.dictionary import known_words
+
     a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
-    if a == b:
+    if a == b or a not in known_words() or b not in known_words():
         return False
 
     def americanised(word: str) -> str:
@@ -119,38 +143,72 @@ def _garbles_capitalised_word(original_words: list[str], replacement_words: list
     return not is_english_word(original) and not is_english_word(replacement)
 
 
-def _swaps_correct_word(original: str, replacement: str) -> bool:
+_MIRRORED = str.maketrans("bdpq", "dbqp")
+
+
+def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
+    """Whether a dictionary word became another by a slip writers make, which makes the pair a confusion
+    set of its own: the letters reversed ("sub" -> "bus"), two neighbours swapped ("form" -> "from"), a
+    mirrored letter (b/d, p/q: "bog" -> "dog"), or any one edit when the written word is rare and the
+    new one more frequent ("waite" -> "wait")."""
+    from spelltune.correct.dictionary import word_count
+
+    a, b = written.lower(), replacement.lower()
+    if a == b:
+        return False
+    if a == b[::-1] or (len(a) == len(b) and DamerauLevenshtein.distance(a, b) == 1 and sorted(a) == sorted(b)):
+        return True
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1 and a.translate(_MIRRORED) != a and any(
+        x != y and x.translate(_MIRRORED) == y for x, y in zip(a, b)
+    ):
+        return True
+    written_count = word_count(a)
+    return (DamerauLevenshtein.distance(a, b) == 1 and written_count < config.rare_word_count
+            and word_count(b) > written_count)
+
+
+def _swaps_correct_word(original: str, replacement: str, config: GuardConfig) -> bool:
     """Whether a correctly spelled word becomes another one without a known reason to.
 
-    Known reasons: a listed homophone (checked before), the same letters reordered ("form" ->
-    "from"), a missing apostrophe ("wed" -> "we'd"), or a single slip of a key, dyslexic
-    reversals included ("bog" -> "dog"). Anything else ("july" -> "june", "finally" ->
-    "fortunately") changes meaning, not spelling.
+    Known reasons: a confusion-set partner (checked before), a case or apostrophe variant ("wed" ->
+    "we'd"), or a slip (`is_slip`). Anything else ("july" -> "june", "red" -> "rod", "finally" ->
+    "fortunately", "orreries" -> "orrearies") changes meaning, not spelling. Either word list counts.
     """
-    from spelltune.correct.dictionary import is_english_word
+    from spelltune.correct.dictionary import known_words
 
     a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
-    if a == b or not (is_english_word(a) and is_english_word(b)):
+    if a == b or a not in known_words():
         return False
-    if sorted(a) == sorted(b) or a.replace("'", "") == b.replace("'", ""):
+    if a.replace("'", "").replace("’", "") == b.replace("'", "").replace("’", ""):
         return False
-    # One slip of a key ("eat" -> "sat", "you" -> "your") is a typo even when it makes a word.
-    return DamerauLevenshtein.distance(a, b) > 1
+    return not is_slip(a, b, config)
+
+
+def sounds_alike(original: str, replacement: str) -> bool:
+    """Whether the two words have the same Metaphone key ("fone" / "phone", "sed" / "said")."""
+    a, b = _letters(original).replace("'", "").replace("’", ""), _letters(replacement).replace("'", "").replace("’", "")
+    return bool(a and b) and jellyfish.metaphone(a) == jellyfish.metaphone(b)
 
 
 def _close_spelling(original: str, replacement: str, config: GuardConfig) -> bool:
     """Whether `replacement` is a plausible spelling of `original` rather than another word.
 
-    Close by letters in common, or the same letters reordered (dyslexic reversals: "eht" -> "the",
-    "sub" -> "bus"), or one Damerau edit apart ("fo" -> "of").
+    The same letters reordered (dyslexic reversals: "eht" -> "the", "sub" -> "bus"), one Damerau edit
+    apart ("fo" -> "of"), the same sound ("fone" -> "phone"), or few edits apart (`misspelling_edits`,
+    more for long words) with enough letters in common.
     """
     a, b = original.casefold(), replacement.casefold()
     if sorted(a) == sorted(b):
         return True
-    if DamerauLevenshtein.distance(a, b) <= 1:
+    if DamerauLevenshtein.distance(a, b) <= 1 or sounds_alike(a, b):
         return True
+    from spelltune.correct.dictionary import known_words
+
+    allowed = max(config.misspelling_edits, math.floor(config.misspelling_edit_rate * max(len(a), len(b))))
+    if a not in known_words() and DamerauLevenshtein.distance(a, b) > allowed:
+        return False  # a misspelling becomes only a word close to it (a correct word: see _swaps_correct_word)
     # Misspellings nearly always keep the first letter; a new first letter needs more in common
-    # ("fone" -> "phone" passes, "yesterday" -> "today" does not).
+    # ("yesterday" -> "today" does not pass).
     needed = config.min_edit_similarity if a[:1] == b[:1] else config.min_edit_similarity_new_first_letter
     return _similarity(a, b) >= needed
 
@@ -165,13 +223,54 @@ def _punctuation(text: str) -> str:
 
 
 def _known_confusion(original: str, replacement: str) -> bool:
-    """Whether the pair is a known homophone or real-word confusion (their/there, eight/ate)."""
-    try:
-        from spelltune.data.lexicon.homophones import HOMOPHONE_SETS
-    except ImportError:
+    """Whether the pair is in a confusion set: homophones (their/there), a contraction without its
+    apostrophe (dont/don't), a mined real-word error (male/mail) or a listed slip (tow/two)."""
+    return are_confusable(strip_edge_punctuation(original), strip_edge_punctuation(replacement))
+
+
+def _negation_reason(original: str, replacement: str) -> str | None:
+    """Why the edit makes a negation appear or disappear, or None.
+
+    A misspelled word of the original may have been a negation ("nevr" -> "never", "notsure" -> "not
+    sure"), so it may become one; a known word or contraction ("wasnt" -> "was", "hot" -> "not") may not.
+    """
+    before, after = negation_count(original), negation_count(replacement)
+    if before == after:
+        return None
+    words = original.split(), replacement.split()
+    if len(words[0]) == len(words[1]) == 1 and is_homophone_pair(strip_edge_punctuation(original),
+                                                                  strip_edge_punctuation(replacement)):
+        return None  # "I no the answer" -> "I know the answer"
+    if after < before:
+        return "drops a negation"
+    if after - before <= sum(_is_misspelling(word) for word in words[0]):
+        return None
+    return "adds a negation"
+
+
+def _is_misspelling(word: str) -> bool:
+    """Whether `word` is in no word list and is no contraction written without its apostrophe."""
+    from spelltune.correct.confusion import contractions
+    from spelltune.correct.dictionary import known_words
+
+    core = strip_edge_punctuation(word).lower()
+    return bool(core) and core.isalpha() and core not in known_words() and core not in contractions()
+
+
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
+
+
+def _fixes_calendar_word(text: str, replacement_words: list[str], config: GuardConfig) -> bool:
+    """Whether a capitalised misspelling (taken for a name) becomes a weekday or month close to it:
+    "Firday" -> "Friday", "Thrusday" -> "Thursday". Other names stay as written."""
+    if len(replacement_words) != 1:
         return False
-    a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
-    return any(a in group and b in group for group in HOMOPHONE_SETS)
+    fixed = strip_edge_punctuation(replacement_words[0])
+    return (fixed.lower() in _CALENDAR_WORDS and fixed[:1].isupper() and _is_misspelling(text)
+            and _close_spelling(text, fixed, config))
 
 
 def _protected_in(text: str, first_is_sentence_start: bool) -> list[tuple[str, str]]:
@@ -208,10 +307,14 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         return "adds a word"
     if _fixes_case_noise(edit.original, edit.replacement):
         return None
+    if config.keep_negations:
+        negation = _negation_reason(edit.original, edit.replacement)
+        if negation:
+            return negation
     kept_protected = {text for _, text in _protected_in(edit.replacement, False)}
     kept_protected |= {strip_edge_punctuation(word) for word in replacement_words}
     for kind, text in _protected_in(edit.original, _starts_sentence(source, edit.start)):
-        if text not in kept_protected:
+        if text not in kept_protected and not _fixes_calendar_word(text, replacement_words, config):
             return f"changes {_NOUN[kind]}"
     source_protected = {text for _, text in _protected_in(source, True)}
     for kind, text in _protected_in(edit.replacement, _starts_sentence(source, edit.start)):
@@ -240,16 +343,38 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         if _similarity(squeezed_original, squeezed_replacement) < config.min_split_merge_similarity:
             return "rewrites several words"
         return None
-    if len(original_words) == 1 and _regional_variant(original_words[0], replacement_words[0]):
+    if len(original_words) > 1:
+        return _several_words_reason(source, edit, config)
+    if _regional_variant(original_words[0], replacement_words[0]):
         return "changes a British or American spelling"
     if _known_confusion(edit.original, edit.replacement):
         return None
     if _garbles_capitalised_word(original_words, replacement_words):
         return "changes a name"
+    if _is_misspelling(edit.original) and _is_misspelling(edit.replacement):
+        return "replaces an unknown word with another"  # "orreries" -> "orrearies" fixes nothing
     if not _close_spelling(squeezed_original, squeezed_replacement, config):
         return "replaces a word with a different one"
-    if config.keep_correct_words and len(original_words) == 1 and _swaps_correct_word(edit.original, edit.replacement):
+    if config.keep_correct_words and _swaps_correct_word(edit.original, edit.replacement, config):
         return "replaces a correctly spelled word"
+    return None
+
+
+def _several_words_reason(source: str, edit: Edit, config: GuardConfig) -> str | None:
+    """A rewrite of several words keeping their count: a re-spacing of the same letters ("th ecat" ->
+    "the cat"), or each changed word an edit the guard accepts alone; otherwise the first refusal."""
+    original_words, replacement_words = edit.original.split(), edit.replacement.split()
+    if "".join(original_words).casefold() == "".join(replacement_words).casefold():
+        return None
+    offset = edit.start
+    for original, replacement in zip(original_words, replacement_words):
+        start = source.index(original, offset)
+        offset = start + len(original)
+        if original == replacement:
+            continue
+        reason = refuse_edit_reason(source, Edit(start, offset, original, replacement), config)
+        if reason:
+            return reason
     return None
 
 

@@ -26,7 +26,7 @@ class LMCorrector:
         self.name = engine.name
         self.config = config or CorrectorConfig()
         self.batch_size = max(1, batch_size or self.config.engine.batch_size)
-        self.rescorer = CandidateRescorer(engine, self.config.rescore)
+        self.rescorer = CandidateRescorer(engine, self.config.rescore, self.config.guard)
 
     @property
     def settings(self) -> GenerationSettings:

@@ -8,6 +8,14 @@ neighbours within two edits (SymSpell). The correction model itself scores each 
 sentence: the log-probability of writing it as the correction of the input, less a penalty per edit
 away from the writer's word and for leaving a word no list knows. Context decides between "which"
 and "wish" for "wich".
+
+Correctly spelled words get the same second look when they belong to a confusion set
+(correct/confusion.py: their/there/they're, its/it's, dont/don't, male/mail, form/from): their partners
+are candidates, and one replaces the written word only when the model prefers it by more than
+`confusion_margin` nats, so a correct sentence stays as written. Every candidate must pass the guard.
+Those are scored by the model as a plain language model (the sentence after `fluency_prefix`), not as
+the correction of the input: a correction model learned to copy its input, so it favours the written
+word whichever it is, while as a language model it hears that "the mail came late" reads right.
 """
 
 from __future__ import annotations
@@ -15,12 +23,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spelltune.correct.confusion import confusion_partners, contractions
 from spelltune.correct.dictionary import known_words, load_symspell, match_case
 from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 
 _PLAIN_WORD = re.compile(r"^[A-Za-z]+$")
+_WORD_WITH_APOSTROPHE = re.compile(r"^[A-Za-z]+(?:['’][A-Za-z]+)?$")
 _TOKEN = re.compile(r"\S+")
 
 
@@ -41,6 +51,13 @@ class RescoreSettings:
     # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0
+    # Correctly spelled words in a confusion set (their/there, its/it's, form/from) are decided too.
+    confusion_sets: bool = True
+    # Nats by which the model must prefer a confusion partner over the word as written: the margin that
+    # keeps a correct sentence as written. Chosen on dev data only (scripts/rescore_sweep.py).
+    confusion_margin: float = 2.0
+    # Confusion variants are scored as text after this prefix (the model as a plain language model).
+    fluency_prefix: str = "Text:"
 
 
 @dataclass(frozen=True)
@@ -93,9 +110,16 @@ class Slot:
     variants: list[str]
     distances: list[int]
     known: list[bool]
+    # "misspelling" (a word no list knows) or "confusion" (a correct word in a confusion set).
+    kind: str = "misspelling"
+    written: str = ""
 
     def penalties(self, settings: RescoreSettings) -> list[float]:
-        """Nats each variant pays: per edit away from the writer's word, and for being no known word."""
+        """Nats each variant pays. A misspelling's: per edit away from the writer's word, and for being no
+        known word. A confusion's: the margin, for every variant but the word as written."""
+        if self.kind == "confusion":
+            return [0.0 if variant.lower() == self.written.lower() else settings.confusion_margin
+                    for variant in self.variants]
         return [settings.distance_penalty * distance + (0.0 if known else settings.unknown_word_penalty)
                 for distance, known in zip(self.distances, self.known)]
 
@@ -105,45 +129,108 @@ class Slot:
         return self.variants[max(range(len(scores)), key=lambda i: (scores[i], -i))]
 
 
-def find_slots(source: str, corrected: str, settings: RescoreSettings) -> list[Slot]:
+def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=None) -> list[Slot]:
     """The words of `corrected` to decide again: each misspelling of `source`, whatever the model made of it
-    (kept, or replaced by its own guess), and any unknown word the correction itself contains.
+    (kept, or replaced by its own guess), any unknown word the correction itself contains, and (with
+    `confusion_sets`) each word of a confusion set.
 
     Words pair up by position when the correction kept the word count; otherwise only the correction's
-    own unknown words are looked at.
+    own words are looked at. With a `guard` (GuardConfig), a variant the guard would refuse as an edit of
+    the writer's word is no candidate.
     """
     source_tokens, corrected_tokens = list(_TOKEN.finditer(source)), list(_TOKEN.finditer(corrected))
+    if len(source_tokens) != len(corrected_tokens):
+        source, source_tokens = corrected, corrected_tokens
     source_misspellings = {m.start: m for m in find_misspellings(source, settings)}
+    own = {m.start: m for m in find_misspellings(corrected, settings)}
     slots: list[Slot] = []
-    if len(source_tokens) == len(corrected_tokens):
-        own = {m.start: m for m in find_misspellings(corrected, settings)}
-        for source_token, corrected_token in zip(source_tokens, corrected_tokens):
-            core = strip_edge_punctuation(corrected_token.group())
-            if not _PLAIN_WORD.match(core):
-                continue
-            start = corrected_token.start() + corrected_token.group().index(core)
-            written = next((m.word for m in source_misspellings.values()
-                            if source_token.start() <= m.start < source_token.end()), None)
-            if written is None and start in own:
-                written = core
-            if written is not None:
-                slots.append(_slot(start, core, written, settings))
-    else:
-        slots = [_slot(m.start, m.word, m.word, settings) for m in find_misspellings(corrected, settings)]
+    sentence_start = True
+    for source_token, corrected_token in zip(source_tokens, corrected_tokens):
+        starts_here, sentence_start = sentence_start, ends_sentence(source_token.group())
+        core = strip_edge_punctuation(corrected_token.group())
+        written_core = strip_edge_punctuation(source_token.group())
+        if not core:
+            continue
+        start = corrected_token.start() + corrected_token.group().index(core)
+        written_start = source_token.start() + source_token.group().index(written_core) if written_core else 0
+        written = next((m.word for m in source_misspellings.values()
+                        if source_token.start() <= m.start < source_token.end()), None)
+        if written is None and start in own:
+            written = core
+        if written is not None and _PLAIN_WORD.match(core):
+            slot = _slot(start, core, written, settings)
+        elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
+            slot = _confusion_slot(start, core, written_core)
+        else:
+            continue
+        if guard is not None:
+            slot = _guarded(slot, source, written_start, guard)
+        slots.append(slot)
     return [slot for slot in slots if len(slot.variants) > 1]
+
+
+def _is_confusable_token(token: str, written: str, current: str, sentence_start: bool) -> bool:
+    if not _WORD_WITH_APOSTROPHE.match(written) or not _WORD_WITH_APOSTROPHE.match(current):
+        return False
+    if len(written) < 2 or protected_kind(token, sentence_start) is not None:
+        return False  # names ("Hope", "Mill" inside a sentence), acronyms, code: as written
+    return bool(confusion_partners(written))
+
+
+def _confusion_slot(start: int, current: str, written: str) -> Slot:
+    from rapidfuzz.distance import OSA
+
+    partners = sorted(confusion_partners(written))
+    variants = list(dict.fromkeys([current, written] + [_in_case_of(written, partner) for partner in partners]))
+    return Slot(start, start + len(current), variants,
+                [OSA.distance(written.lower(), variant.lower()) for variant in variants],
+                [True] * len(variants), kind="confusion", written=written)
+
+
+def _in_case_of(written: str, partner: str) -> str:
+    if partner == "i" or partner.startswith("i'"):
+        return "I" + partner[1:]  # "im" -> "I'm"; all-lowercase text is lowercased again by the guard
+    if "’" in written:
+        partner = partner.replace("'", "’")
+    return match_case(written, partner)
+
+
+def _guarded(slot: Slot, source: str, written_start: int, guard) -> Slot:
+    """`slot` without the variants the guard would refuse as an edit of the writer's word (the current
+    word always stays: the guard has passed it already)."""
+    from spelltune.correct.corrector import Edit
+    from spelltune.correct.guard import refuse_edit_reason
+
+    written = slot.written or source[written_start:].split(maxsplit=1)[0]
+    end = written_start + len(written)
+    keep = [index for index, variant in enumerate(slot.variants)
+            if index == 0 or variant == written
+            or refuse_edit_reason(source, Edit(written_start, end, written, variant), guard) is None]
+    return Slot(slot.start, slot.end, [slot.variants[i] for i in keep], [slot.distances[i] for i in keep],
+                [slot.known[i] for i in keep], kind=slot.kind, written=slot.written)
 
 
 def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> Slot:
     from rapidfuzz.distance import OSA
 
-    variants = list(dict.fromkeys([current, written] + [word for word, _ in dictionary_candidates(written, settings)]))
+    expansions = [_in_case_of(written, contractions()[written.lower()])] if written.lower() in contractions() else []
+    variants = list(dict.fromkeys([current, written] + expansions
+                                  + [word for word, _ in dictionary_candidates(written, settings)]))
     return Slot(
         start,
         start + len(current),
         variants,
         [OSA.distance(written.lower(), variant.lower()) for variant in variants],
-        [variant.lower() in known_words() for variant in variants],
+        [variant.lower() in known_words() or variant.lower() in contractions().values() for variant in variants],
+        written=written,
     )
+
+
+def _apply(text: str, slots: list[Slot], choices: list[str]) -> str:
+    # Last word first, so the offsets of the words before it stay valid.
+    for slot, chosen in reversed(list(zip(slots, choices))):
+        text = text[: slot.start] + chosen + text[slot.end :]
+    return text
 
 
 def context_after(text: str, end: int, words: int) -> tuple[str, bool]:
@@ -164,9 +251,10 @@ def context_after(text: str, end: int, words: int) -> tuple[str, bool]:
 class CandidateRescorer:
     """Decides each misspelled word of a correction among dictionary spellings with the model's scores."""
 
-    def __init__(self, engine: Engine, settings: RescoreSettings | None = None):
+    def __init__(self, engine: Engine, settings: RescoreSettings | None = None, guard=None):
         self.engine = engine
         self.settings = settings or RescoreSettings()
+        self.guard = guard  # a GuardConfig: candidates it would refuse are never offered
 
     def rescore(self, source: str, corrected: str) -> str:
         """`corrected` (the guarded correction of `source`) with each misspelling decided again."""
@@ -180,23 +268,63 @@ class CandidateRescorer:
         """
         if not self.settings.enabled:
             return [corrected for _, corrected in pairs]
-        slots = [find_slots(source, corrected, self.settings) for source, corrected in pairs]
-        requests, complete = [], []
+        slots = [find_slots(source, corrected, self.settings, getattr(self, "guard", None))
+                 for source, corrected in pairs]
+        requests, complete, fluency = [], [], []
         for (source, corrected), sentence_slots in zip(pairs, slots):
             for slot in sentence_slots:
+                if slot.kind == "confusion":
+                    fluency.append([corrected[: slot.start] + variant + corrected[slot.end :] for variant in slot.variants])
+                    continue
                 after, reaches_end = context_after(corrected, slot.end, self.settings.context_words_after)
                 requests.append((source, [corrected[: slot.start] + variant + after for variant in slot.variants]))
                 complete.append(reaches_end)
         scores = iter(self.batched_log_probs(requests, complete))
+        fluency_scores = iter(self.fluency_log_probs(fluency))
+        all_choices = [[slot.choose(next(fluency_scores if slot.kind == "confusion" else scores), self.settings)
+                        for slot in sentence_slots] for sentence_slots in slots]
+        self._recheck_confusions([corrected for _, corrected in pairs], slots, all_choices)
         results = []
-        for (_, corrected), sentence_slots in zip(pairs, slots):
-            choices = [slot.choose(next(scores), self.settings) for slot in sentence_slots]
-            text = corrected
-            # Last word first, so the offsets of the words before it stay valid.
-            for slot, chosen in reversed(list(zip(sentence_slots, choices))):
-                text = text[: slot.start] + chosen + text[slot.end :]
-            results.append(text)
+        for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices):
+            results.append(_apply(corrected, sentence_slots, choices))
         return results
+
+    def _recheck_confusions(self, texts: list[str], slots: list[list[Slot]], choices: list[list[str]]) -> None:
+        """Words are decided independently, so two changes can prop each other up ("tow hour" -> "two our":
+        "our" won beside "tow"). Where a sentence changed several words, its confusion changes are checked
+        again left to right, each with the changes before it that stood and the words after it as they
+        were; a change that no longer beats the written word by the margin is undone (in place)."""
+        base = [[slot.variants[0] for slot in sentence_slots] for sentence_slots in slots]
+        changed = [[i for i, (slot, word) in enumerate(zip(sentence_slots, chosen)) if word != slot.variants[0]]
+                   for sentence_slots, chosen in zip(slots, choices)]
+        queues = [[i for i in positions if slots[index][i].kind == "confusion"] if len(positions) > 1 else []
+                  for index, positions in enumerate(changed)]
+        current = [list(chosen) for chosen in choices]
+        # Words not yet checked again are taken as they were written.
+        for index, queue in enumerate(queues):
+            for i in queue:
+                current[index][i] = base[index][i]
+        while any(queues):
+            checks, groups = [], []
+            for index, queue in enumerate(queues):
+                if not queue:
+                    continue
+                i = queue.pop(0)
+                variants = [slots[index][i].written, choices[index][i]]
+                groups.append([_apply(texts[index], slots[index], current[index][:i] + [v] + current[index][i + 1 :])
+                               for v in variants])
+                checks.append((index, i))
+            for (index, i), scores in zip(checks, self.fluency_log_probs(groups)):
+                keep = scores[1] - scores[0] > self.settings.confusion_margin
+                current[index][i] = choices[index][i] if keep else slots[index][i].written
+        for index, chosen in enumerate(current):
+            choices[index][:] = chosen
+
+    def fluency_log_probs(self, variants: list[list[str]]) -> list[list[float]]:
+        """Log-probability of each text of each group as plain text after `fluency_prefix`."""
+        prefix = self.settings.fluency_prefix
+        requests = [(prefix, [" " + text for text in group]) for group in variants]
+        return self.engine.score_many(requests) if requests else []
 
     def completion_log_probs(self, source: str, completions: list[str]) -> list[float]:
         """Log-probability of writing each of `completions` (and the end of turn) as the correction of `source`."""

@@ -27,9 +27,10 @@ from spelltune.data.sources import (
 )
 from spelltune.data.splits import SPLITS, assign_splits, choose_heldout_words, deduplicate
 from spelltune.data.types import CleanSentence, CorrectionPair, WordMisspelling
+from spelltune.data.words import vocabulary_of, words_in
 from spelltune.errors import InputError
+from spelltune.jsonl import read_jsonl_objects
 
-_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 _MISSPELLING_TEXT = re.compile(r"^[a-z][a-z' -]*$")
 # Sentences this long or longer are preferred for complex (4+ error) pairs.
 COMPLEX_MIN_WORDS = 10
@@ -73,6 +74,10 @@ def load_misspelling_source(source: MisspellingSource) -> list[WordMisspelling]:
         return load_mitton_dat(source.path, source=source.name)
     if source.kind == "norvig":
         return load_norvig_testset(source.path, source=source.name)
+    if source.kind == "feedback":
+        from spelltune.data.sources.feedback import load_feedback_misspellings
+
+        return load_feedback_misspellings(source.path, source=source.name)
     return load_toefl_spell(source.path, source=source.name or "toefl-spell")
 
 
@@ -105,7 +110,7 @@ def drop_real_word_misspellings(misspellings: Misspellings, sentences: Sequence[
     """Drop misspellings that are words of the clean sentences themselves (Birkbeck records `he` for
     `she` and `to` for `the`): learning those would teach the model to rewrite correct words. Real-word
     errors come from the curated homophone sets instead."""
-    vocabulary = {w.lower() for s in sentences for w in _WORD.findall(s.text)}
+    vocabulary = vocabulary_of(s.text for s in sentences)
     kept: dict[str, list[str]] = {}
     for word, wrongs in misspellings.by_word.items():
         usable = [w for w in wrongs if not all(part in vocabulary for part in w.split())]
@@ -187,7 +192,7 @@ def generate_split_pairs(
     protected = heldout if split == "train" else frozenset()
     categories = [c for c, n in exact_counts(pair_count, config.category_mix, CATEGORIES).items() for _ in range(n)]
     rng.shuffle(categories)
-    long_sentences = [s for s in sentences if len(_WORD.findall(s.text)) >= COMPLEX_MIN_WORDS] or sentences
+    long_sentences = [s for s in sentences if len(words_in(s.text)) >= COMPLEX_MIN_WORDS] or sentences
     pools = {
         (category, long): _SentencePool(long_sentences if long else sentences, random.Random(rng.random()))
         for category in CATEGORIES
@@ -207,7 +212,7 @@ def generate_split_pairs(
         pool = pools[(category, complexity == "complex")]
         for _ in range(4 * len(sentences) if len(sentences) < 50 else 200):
             sentence = pool.next()
-            count = _error_count(complexity, len(_WORD.findall(sentence.text)), config)
+            count = _error_count(complexity, len(words_in(sentence.text)), config)
             corrupted = corrupt_sentence(
                 sentence.text,
                 category,
@@ -266,7 +271,7 @@ def summarize(
         1
         for split in ("validation", "test")
         for p in pairs_by_split[split]
-        if any(w.lower() in heldout for w in _WORD.findall(p.output))
+        if any(w.lower() in heldout for w in words_in(p.output))
         and p.input != p.output
     )
     return {
@@ -345,7 +350,7 @@ def save_hf_dataset(out_dir: Path) -> Path:
 
     splits = {}
     for split in SPLITS:
-        rows = [json.loads(line) for line in (out_dir / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()]
+        rows = [row for _, row in read_jsonl_objects(out_dir / f"{split}.jsonl")]
         splits[split] = datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict(
             {"input": [], "output": [], "category": [], "source": [], "error_types": [], "complexity": []}
         )

@@ -29,6 +29,7 @@ LICENSES: dict[str, str] = {
     "mitton": "freely distributed for research; cite R. Mitton, Birkbeck spelling error corpus",
     "norvig": "unspecified (P. Norvig's test sets, drawn from Birkbeck)",
     "files": "the user's own text: the user's license",
+    "feedback": "the user's own accepted corrections (spelltune serve's feedback log): the user's",
     "hf_disk": "see the dataset's own card",
     "hf_hub": "see the dataset's own card",
 }
@@ -73,7 +74,7 @@ def write_card(
             name, license_text = source.path or source.name or "", LICENSES[source.kind]
         lines.append(f"| sentences ({source.kind}) | {name} | {license_text} |")
     for source in config.misspellings:
-        lines.append(f"| misspellings ({source.kind}) | {source.path or 'installed codespell'} | {LICENSES[source.kind]} |")
+        lines.append(f"| misspellings ({source.kind}) | {source.path or ('installed codespell' if source.kind == 'codespell' else 'default log')} | {LICENSES[source.kind]} |")
     lines += ["| synthetic errors | spelltune.data.corruption | Apache-2.0 |", ""]
     lines += ["## Splits and leakage", ""]
     lines += [f"- {s}: {stats['pairs_by_split'][s]:,} pairs from {stats['sentences_by_split'][s]:,} distinct sentences"  # type: ignore[index]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spelltune.data.splits import SPLITS, sentence_key
-from spelltune.data.sources.files import malformed, read_lines
-from spelltune.errors import InputError
+from spelltune.data.words import WORD
+from spelltune.errors import DataFormatError, InputError
+from spelltune.jsonl import read_jsonl_objects
 
 REQUIRED_KEYS = ("input", "output", "category", "source", "error_types")
-_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
 @dataclass
@@ -36,17 +34,11 @@ class LeakageReport:
 def read_split_rows(path: Path) -> list[dict[str, object]]:
     """The rows of one split file; a row that is not a JSON object with the five keys is an error."""
     rows = []
-    for number, line in read_lines(path):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise malformed(path, number, f"invalid JSON ({error.msg})", line) from error
-        if not isinstance(row, dict) or any(key not in row for key in REQUIRED_KEYS):
-            raise malformed(path, number, f"expected an object with keys {', '.join(REQUIRED_KEYS)}", line)
+    for number, row in read_jsonl_objects(path):
+        if any(key not in row for key in REQUIRED_KEYS):
+            raise DataFormatError(f"{path}:{number}: expected an object with keys {', '.join(REQUIRED_KEYS)}")
         if not isinstance(row["input"], str) or not isinstance(row["output"], str):
-            raise malformed(path, number, "input and output must be strings", line)
+            raise DataFormatError(f"{path}:{number}: input and output must be strings")
         rows.append(row)
     return rows
 
@@ -64,7 +56,7 @@ def corrected_words(source: str, target: str) -> set[str]:
         for k in range(j, j + size):
             block_of[k] = block
     changed: set[str] = set()
-    for match in _WORD.finditer(b):
+    for match in WORD.finditer(b):
         start, end = max(match.start() - 1, 0), min(match.end() + 1, len(b))
         blocks = {block_of[k] for k in range(start, end)}
         if len(blocks) != 1 or None in blocks:

@@ -58,6 +58,12 @@ def check_command(
     typer.echo("OK: no leakage")
 
 
+# `spelltune data publish`: the hub upload lives with the other publishing code in spelltune/export.
+from spelltune.export.publish_cli import data_publish_command  # noqa: E402
+
+data_app.command("publish")(data_publish_command)
+
+
 def register(app: typer.Typer) -> None:
     """Mount the `data` commands on the main `spelltune` app."""
     app.add_typer(data_app, name="data")

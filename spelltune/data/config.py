@@ -23,7 +23,7 @@ CATEGORIES: tuple[str, ...] = (
 COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "complex")
 
 SENTENCE_SOURCE_KINDS = ("embedded", "files", "hf_disk", "hf_hub")
-MISSPELLING_SOURCE_KINDS = ("codespell", "mitton", "norvig", "toefl")
+MISSPELLING_SOURCE_KINDS = ("codespell", "mitton", "norvig", "toefl", "feedback")
 
 
 @dataclass
@@ -48,7 +48,8 @@ class SentenceSource:
 class MisspellingSource:
     """Where real misspellings come from: `codespell` (the installed dictionary, or `path`),
     `mitton` (a Birkbeck/Holbrook/Aspell/Wikipedia `.dat` file), `norvig` (a test set) or `toefl`
-    (TOEFL-Spell's Annotations.tsv). `name` labels the rows (default: derived from the file)."""
+    (TOEFL-Spell's Annotations.tsv) or `feedback` (the fixes a person accepted in `spelltune serve`'s
+    editor; `path` defaults to its log). `name` labels the rows (default: derived from the file)."""
 
     kind: str = "codespell"
     path: str | None = None
@@ -120,7 +121,7 @@ class DataConfig:
                 raise ConfigError(
                     f"misspellings: unknown kind {source.kind!r} (one of {', '.join(MISSPELLING_SOURCE_KINDS)})"
                 )
-            if source.kind != "codespell" and not source.path:
+            if source.kind not in ("codespell", "feedback") and not source.path:
                 raise ConfigError(f"misspellings: kind {source.kind!r} needs a path")
 
 

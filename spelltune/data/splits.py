@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable, Mapping
 
 from spelltune.data.lexicon.homophones import AMBIGUOUS_CONTRACTIONS, CONTRACTIONS, HOMOPHONE_SETS
 from spelltune.data.types import CleanSentence
+from spelltune.data.words import vocabulary_of
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
-_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
 def sentence_key(text: str) -> str:
@@ -54,7 +53,7 @@ def choose_heldout_words(
     leaving out homophones and contractions (every split needs those); lowercase."""
     lexicon = set().union(*HOMOPHONE_SETS) | set(CONTRACTIONS) | set(AMBIGUOUS_CONTRACTIONS)
     lexicon |= {v.lower() for v in CONTRACTIONS.values()}
-    present = {w.lower() for s in sentences for w in _WORD.findall(s.text)}
+    present = vocabulary_of(s.text for s in sentences)
     candidates = sorted(w for w in present if w in misspellings and w not in lexicon and len(w) >= 4)
     count = round(len(candidates) * fraction)
     return frozenset(rng.sample(candidates, count)) if count else frozenset()

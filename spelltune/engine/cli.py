@@ -8,6 +8,7 @@ import typer
 def engines_command() -> None:
     """List the inference engines: what each is, what it needs, and whether it is installed here."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from spelltune.engine import engine_infos
@@ -17,7 +18,7 @@ def engines_command() -> None:
     for column in ("name", "status", "what it is", "needs"):
         table.add_column(column, no_wrap=column in ("name", "status"), overflow="fold")
     for info in engine_infos():
-        table.add_row(info.name, "installed" if info.available else "not installed", info.description, info.requires)
+        table.add_row(info.name, "installed" if info.available else "not installed", escape(info.description), escape(info.requires))
     console = Console()
     if not console.is_terminal:
         console.width = 160

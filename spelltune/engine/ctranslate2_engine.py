@@ -58,11 +58,11 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
                               "generation_config.json", "chat_template.jinja") if (source / name).is_file()]
     try:
         TransformersConverter(str(source), copy_files=copy).convert(str(staging), quantization=quantization)
-    except (ValueError, NotImplementedError, KeyError) as error:
+    except Exception as error:  # the converter is third-party code: any failure means "not this model"
         shutil.rmtree(staging, ignore_errors=True)
         raise EngineError(
             f"cannot convert {source} ({', '.join(architectures) or 'unknown architecture'}) to CTranslate2: "
-            f"{str(error).splitlines()[0][:200]}; use --engine torch"
+            f"{(str(error).splitlines() or [type(error).__name__])[0][:200]}; use --engine torch"
         ) from None
     (staging / MANIFEST).write_text(json.dumps({"parameters": safetensors_parameter_count(source),
                                                 "architectures": architectures}, indent=2))
@@ -70,6 +70,17 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     return target
+
+
+MIN_STATIC_PREFIX_TOKENS = 8
+
+
+def _common_prefix_length(rows: Sequence[Sequence[str]]) -> int:
+    length = min(len(row) for row in rows)
+    for index in range(length):
+        if any(row[index] != rows[0][index] for row in rows[1:]):
+            return index
+    return length
 
 
 def safetensors_parameter_count(directory: Path) -> int | None:
@@ -119,6 +130,10 @@ class CTranslate2Engine(Engine):
         # torch (shared prefixes run once); an exported directory alone scores with `score_batch`.
         self._prefix_scorer_factory = prefix_scorer
         self._prefix_scorer: Engine | None = None
+        # The token start every prompt has shared so far (the system prompt): CTranslate2 keeps its keys
+        # and values as a static prompt instead of recomputing them per batch (~10% at batch 16, same
+        # answers). It only ever shrinks, so the runtime caches a handful of prefixes at most.
+        self._static_prefix: list[str] | None = None
 
     def parameter_count(self) -> int | None:
         """Parameters of the source model, as recorded at conversion."""
@@ -139,9 +154,10 @@ class CTranslate2Engine(Engine):
         for first in range(0, len(prompts), max(1, batch_size)):
             batch = [self._tokens(self.encode(prompt)) for prompt in prompts[first : first + batch_size]]
             batch_limits = limits[first : first + len(batch)]
+            static, batch = self._split_static_prefix(batch)
             results = self.generator.generate_batch(
                 batch, max_length=max(1, max(batch_limits)), sampling_topk=1, beam_size=1,
-                include_prompt_in_result=False, end_token=stops,
+                include_prompt_in_result=False, end_token=stops, **({"static_prompt": static} if static else {}),
             )
             for result, limit in zip(results, batch_limits):
                 ids = [token for token in result.sequences_ids[0] if token not in stops][:limit]
@@ -149,6 +165,19 @@ class CTranslate2Engine(Engine):
             if on_progress:
                 on_progress(len(batch))
         return outputs
+
+    def _split_static_prefix(self, batch: list[list[str]]) -> tuple[list[str] | None, list[list[str]]]:
+        known = self._static_prefix
+        if known is None and len(batch) < 2:
+            return None, batch
+        candidates = batch if known is None else [known, *batch]
+        shared = _common_prefix_length(candidates)
+        # Each prompt keeps at least one token of its own; a prefix too short to pay is not used.
+        shared = min(shared, min(len(tokens) for tokens in batch) - 1)
+        if shared < MIN_STATIC_PREFIX_TOKENS:
+            return None, batch
+        self._static_prefix = candidates[0][:shared]
+        return self._static_prefix, [tokens[shared:] for tokens in batch]
 
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
         """Scores on the source weights with shared prefixes (see __init__), else with `score_batch`."""
@@ -182,9 +211,8 @@ class CTranslate2Engine(Engine):
 
     def next_token_logits(self, prompts: Sequence[str]) -> Any:
         """Last-position logits of each prompt, from `forward_batch`."""
-        import numpy as np
-
         import ctranslate2
+        import numpy as np
 
         rows = []
         for prompt in prompts:

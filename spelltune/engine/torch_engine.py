@@ -73,26 +73,25 @@ class TorchEngine(Engine):
                 for row, limit in zip(rows, limits)]
 
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
-        """Each distinct prefix is run once; each request's continuations then share their common start."""
+        """Prefixes run in token order on one growing cache: each runs only the tokens it does not share
+        with the one before (the system prompt once, each sentence once); continuations then share
+        their common start."""
         import torch
 
         results: list[list[float] | None] = [None] * len(requests)
-        by_prefix: dict[str, list[int]] = {}
+        by_prefix: dict[tuple[int, ...], list[int]] = {}
         for index, (prefix, _) in enumerate(requests):
-            by_prefix.setdefault(prefix, []).append(index)
+            prefix_ids = tuple(self.encode(prefix))
+            if not prefix_ids:
+                raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
+            by_prefix.setdefault(prefix_ids, []).append(index)
+        trunk = _PrefixTrunk(self.model, self.device)
         with torch.inference_mode():
-            for prefix, indices in by_prefix.items():
-                prefix_ids = self.encode(prefix)
-                if not prefix_ids:
-                    raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
-                head = self.model(input_ids=torch.tensor([prefix_ids], device=self.device), use_cache=True,
-                                  logits_to_keep=1)
-                last_log_probs = head.logits[0, -1].float().log_softmax(-1)
-                for index in indices:
-                    continuations = list(requests[index][1])
-                    ids = [self.encode(continuation) for continuation in continuations]
-                    scored = self._score_continuations(head.past_key_values, len(prefix_ids), last_log_probs,
-                                                       [row for row in ids if row])
+            for prefix_ids in sorted(by_prefix):
+                cache, last_log_probs = trunk.extend_to(list(prefix_ids))
+                for index in by_prefix[prefix_ids]:
+                    ids = [self.encode(continuation) for continuation in requests[index][1]]
+                    scored = self._score_continuations(cache, len(prefix_ids), last_log_probs, [row for row in ids if row])
                     found = iter(scored)
                     results[index] = [next(found) if row else 0.0 for row in ids]
         return [row or [] for row in results]
@@ -152,6 +151,39 @@ class TorchEngine(Engine):
                 ids = torch.tensor([self.encode(prompt)], device=self.device)
                 rows.append(self.model(input_ids=ids, logits_to_keep=1).logits[0, -1].float().cpu().numpy())
         return np.stack(rows)
+
+
+class _PrefixTrunk:
+    """One KV cache that follows a sequence of prefixes, cropped back to what the next one shares."""
+
+    def __init__(self, model: Any, device: Any):
+        self.model, self.device = model, device
+        self.ids: list[int] = []
+        self.cache: Any = None
+
+    def extend_to(self, prefix_ids: list[int]) -> tuple[Any, Any]:
+        """The cache holding exactly `prefix_ids` and the log-probabilities of the token after them."""
+        import torch
+
+        shared = 0
+        limit = min(len(self.ids), len(prefix_ids) - 1)  # at least one token runs: its logits are needed
+        while shared < limit and self.ids[shared] == prefix_ids[shared]:
+            shared += 1
+        if self.cache is not None and shared < len(self.ids):
+            try:
+                self.cache.crop(shared - len(self.ids))  # transformers >= 5.x: a negative count removes tokens
+            except ValueError:
+                self.cache.crop(shared)  # earlier releases: the length to keep
+        if shared == 0:
+            self.cache = None
+        new = prefix_ids[shared:]
+        output = self.model(
+            input_ids=torch.tensor([new], device=self.device),
+            position_ids=torch.arange(shared, len(prefix_ids), device=self.device).unsqueeze(0),
+            past_key_values=self.cache, use_cache=True, logits_to_keep=1,
+        )
+        self.cache, self.ids = output.past_key_values, list(prefix_ids)
+        return self.cache, output.logits[0, -1].float().log_softmax(-1)
 
 
 def _until_stop(row: list[int], stops: list[int]) -> list[int]:

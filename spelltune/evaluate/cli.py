@@ -11,7 +11,7 @@ import typer
 def eval_command(
     model: Annotated[str, typer.Option("--model", "-m", help="identity, symspell, pyspellchecker, or a model spec")],
     suite: Annotated[
-        str, typer.Option("--suite", "-s", help="own, own-dev, own-test, a corrupt/correct folder, or a JSONL file")
+        str, typer.Option("--suite", "-s", help="own, own-dev, own-test, a corrupt/correct folder, or a JSONL file; append :dev or :test for a half")
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for report.json and report.md")],
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="evaluate only the first N cases")] = None,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from spelltune.correct.dictionary import english_words
 from spelltune.evaluate.alignment import align_words
 from spelltune.evaluate.report import EvalReport
 
@@ -30,18 +30,9 @@ ERROR_TYPES = (
 OVER_CORRECTION = "over-correction"
 
 
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """A lowercase English word list: the 82k-word frequency dictionary that ships with symspellpy."""
-    from importlib.resources import files
-
-    dictionary = files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-    return frozenset(line.split(" ", 1)[0] for line in dictionary.read_text(encoding="utf-8").splitlines() if line)
-
-
 def classify_error(source: str, expected: str, words: Iterable[str] | None = None) -> str:
     """The error type of a wrong `source` word (or words) whose correction is `expected`."""
-    from rapidfuzz.distance import Levenshtein, OSA
+    from rapidfuzz.distance import OSA, Levenshtein
 
     if len(source.split()) != len(expected.split()):
         return "split/merge"

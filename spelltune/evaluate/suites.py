@@ -8,10 +8,15 @@ A suite is given by name or path:
 - a JSONL file with `input` and `expected` per row (optional `category`, `subcategory`, `split`, `id`).
 - a dataset's test split from `spelltune data build`: JSONL rows `{"input", "output", "category", …}`,
   given as the file or as the dataset folder holding `test.jsonl`.
+
+Any suite name or path may end in `:dev` or `:test` for that half only: cases carrying a `split` keep
+theirs; the others (BEA-322, plain files) are halved by `balanced_hash_split` on their ids, so a choice
+tuned on `…:dev` is reported on `…:test` (`--suite ../shared/data/neuspell-bea322:test`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +25,17 @@ from spelltune.errors import DataFormatError, InputError
 from spelltune.jsonl import read_jsonl_objects
 
 BUILTIN_SUITES = ("own", "own-dev", "own-test")
+SPLITS = ("dev", "test")
+
+
+def balanced_hash_split(ids: list[str]) -> dict[str, str]:
+    """A deterministic dev/test half for each id: ids ranked by their SHA-1, alternately dev and test.
+
+    The ranking depends only on the ids, so the halves never change when cases are read in another
+    order, and they differ in size by at most one.
+    """
+    ranked = sorted(ids, key=lambda case_id: hashlib.sha1(case_id.encode("utf-8")).hexdigest())
+    return {case_id: SPLITS[rank % 2] for rank, case_id in enumerate(ranked)}
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,13 @@ def load_suite(name_or_path: str, *, limit: int | None = None) -> Suite:
     """Load a built-in suite by name or a benchmark from a path; keep the first `limit` cases if given."""
     if limit is not None and limit < 1:
         raise InputError(f"--limit must be at least 1, got {limit}")
+    base, _, half = name_or_path.rpartition(":")
+    if base and half in SPLITS:
+        suite = load_suite(base)
+        suite = select_split(suite, half)
+        if limit is not None:
+            suite.cases = suite.cases[:limit]
+        return suite
     if name_or_path in BUILTIN_SUITES:
         suite = load_builtin_suite(name_or_path)
     else:
@@ -61,6 +84,15 @@ def load_suite(name_or_path: str, *, limit: int | None = None) -> Suite:
     if limit is not None:
         suite.cases = suite.cases[:limit]
     return suite
+
+
+def select_split(suite: Suite, half: str) -> Suite:
+    """The `half` (dev or test) of `suite`: each case's own `split`, else `balanced_hash_split` of the ids."""
+    unmarked = balanced_hash_split([case.id for case in suite.cases if not case.split])
+    cases = [case for case in suite.cases if (case.split or unmarked[case.id]) == half]
+    if not cases:
+        raise InputError(f"suite '{suite.name}' has no {half} cases")
+    return Suite(name=f"{suite.name}:{half}", source=suite.source, cases=cases)
 
 
 def load_builtin_suite(name: str) -> Suite:

@@ -10,9 +10,9 @@ def models_command() -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from spelltune.errors import ModelSpecError
     from spelltune.models.loading import resolve_model_spec
     from spelltune.models.presets import DEFAULT_MODEL_SPEC, PRESETS
-    from spelltune.errors import ModelSpecError
 
     table = Table(title="spelltune model presets")
     for column in ("name", "parameters", "size", "license", "source", "status"):

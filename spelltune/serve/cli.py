@@ -27,10 +27,12 @@ def fix_command(
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Color the diff (default: on a terminal).")] = None,
     rescore: Annotated[Optional[bool], typer.Option("--rescore/--no-rescore", help="Let the model choose dictionary spellings for misspellings its first pass left (default on).")] = None,
     trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code", help="Let a model run Python code shipped with it (off: only safetensors weights and built-in architectures load).")] = False,
+    dictionary: Annotated[Optional[Path], typer.Option("--dictionary", help="Personal dictionary: words never flagged, one a line (default: the one `spelltune serve` keeps, if any).")] = None,
 ) -> None:
     """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
     from spelltune.correct.config import load_corrector_config
     from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
+    from spelltune.serve.personal import DictionaryFilteredCorrector, personal_dictionary_for_fix
 
     if trust_remote_code:
         import os
@@ -43,6 +45,7 @@ def fix_command(
 
         raise InputError("choose one of --diff and --json")
     settings = load_corrector_config(config, overrides or [])
+    personal = personal_dictionary_for_fix(dictionary)
     lines = open_input(list(text or []), file, sys.stdin.buffer)
     fmt = "json" if json_output else "diff" if diff else "text"
     use_color = default_color() if color is None else color
@@ -53,7 +56,7 @@ def fix_command(
         progress.status(f"loading model {model}…")
         corrector = cached_corrector(model, batch_size, device, dtype, rescore, engine, settings)
         progress.status("")
-        return corrector
+        return DictionaryFilteredCorrector(corrector, personal) if personal else corrector
 
     def write(line: str) -> None:
         sys.stdout.buffer.write(line.encode("utf-8", errors="surrogateescape"))

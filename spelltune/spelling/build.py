@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from spelltune.errors import InputError
+from spelltune.models.loading import load_tokenizer
 from spelltune.spelling.config import SpellingConfig
 from spelltune.spelling.prompt import FEW_SHOT_WORDS, build_training_example
 from spelltune.spelling.questions import KINDS, Question, bin_label, length_bins, make_question, split_evenly
 from spelltune.spelling.templates import VARIANTS, render
-from spelltune.models.loading import load_tokenizer
 from spelltune.spelling.tokens import LetterToken, extract_letter_tokens
 from spelltune.spelling.words import is_held_out_word, load_words, word_pieces
 

@@ -15,8 +15,14 @@ from spelltune.engine.base import Engine
 from spelltune.errors import DataFormatError, InputError
 from spelltune.jsonl import read_jsonl_objects
 from spelltune.spelling.answer import parse_count, parse_letter, parse_spelling
-from spelltune.spelling.metrics import (character_accuracy, count_error_kind, normalized_levenshtein, perplexity,
-                                        position_error_kind, summarize)
+from spelltune.spelling.metrics import (
+    character_accuracy,
+    count_error_kind,
+    normalized_levenshtein,
+    perplexity,
+    position_error_kind,
+    summarize,
+)
 from spelltune.spelling.prompt import FEW_SHOTS, build_prompt, build_training_example
 from spelltune.spelling.questions import KINDS
 

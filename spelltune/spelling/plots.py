@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spelltune.jsonl import read_jsonl_objects
+
 KIND_TITLES = {"count": "letter count", "position": "letter position"}
 SWEEP_METRICS = ("eval_exact_match", "eval_loss", "final_train_loss")
 
@@ -43,7 +45,7 @@ def _training_panel(axis: Any, run_dir: Path | None) -> None:
     if path is None or not path.is_file():
         _empty(axis, "Training curves", "no training run given\n(spelltune spelling report --run RUN_DIR)")
         return
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for _, row in read_jsonl_objects(path)]
     for key in ("loss", "eval_loss"):
         points = [(r["step"], r[key]) for r in rows if key in r and "step" in r]
         if points:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from spelltune.errors import InputError
+from spelltune.jsonl import read_jsonl_objects
 from spelltune.spelling.metrics import paired_difference_ci
 from spelltune.spelling.plots import KIND_TITLES, plot_dashboard
 
@@ -18,7 +19,7 @@ def read_evaluation(eval_dir: Path) -> dict[str, Any]:
         raise InputError(f"{eval_dir} is not an eval folder: run `spelltune spelling eval --out {eval_dir}` first")
     try:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        predictions = [json.loads(line) for line in predictions_path.read_text(encoding="utf-8").splitlines() if line]
+        predictions = [row for _, row in read_jsonl_objects(predictions_path)]
     except ValueError as error:
         raise InputError(f"{eval_dir}: unreadable eval files ({error})") from None
     return {"label": eval_dir.name, "summary": summary, "predictions": predictions}

@@ -14,7 +14,6 @@ from typing import Any
 
 from spelltune.errors import DataFormatError
 
-
 LEADING_SPACE_MARKERS = ("Ġ", "▁")
 
 

@@ -17,7 +17,6 @@ from spelltune.errors import ConfigError
 from spelltune.train.callbacks import MetricsFileCallback, StopRulesCallback
 from spelltune.train.checkpoints import discard_incomplete_checkpoints, last_checkpoint
 from spelltune.train.config import TrainConfig, save_train_config
-from spelltune.train.dataset import Pair
 from spelltune.train.run_dir import (
     CONFIG_FILE,
     set_adapter_base,

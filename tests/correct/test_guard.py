@@ -160,5 +160,179 @@ def test_guard_lets_through_nearly_every_gold_correction_of_a_built_dataset(tmp_
     config_path = Path(__file__).resolve().parents[2] / "configs" / "data" / "quick.yaml"
     build_dataset(load_data_config(config_path, ["pairs=2000"]), tmp_path, "jsonl")
     rows = [json.loads(line) for line in (tmp_path / "train.jsonl").read_text().splitlines()]
-    refused = [r for r in rows if guard_correction(r["input"], r["output"]).output != r["output"]]
-    assert len(refused) / len(rows) < 0.03, refused[:5]
+    corrections = [(r, guard_correction(r["input"], r["output"])) for r in rows]
+    refused = [(r, c) for r, c in corrections if c.output != r["output"]]
+    # Synthetic typos that land on another common word ("on" -> "in", "bad" -> "had") or on a negation
+    # ("hot" -> "not") are refused by design: only context can tell them, and the second pass decides
+    # confusion sets. They stay rare; every other refusal of a gold fix is a guard bug.
+    by_design = {"replaces a correctly spelled word", "adds a negation", "drops a negation"}
+    other = [(r, c) for r, c in refused if any(rej.reason not in by_design for rej in c.rejected)]
+    assert len(other) / len(rows) < 0.03, [(r["input"], c.rejected) for r, c in other[:5]]
+    assert len(refused) / len(rows) < 0.08
+
+
+# Issue 14: a guard that refuses meaning changes.
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed", "reason"),
+    [
+        ("The door wasnt locked.", "The door was locked.", "drops a negation"),
+        ("The door wasn't locked.", "The door was locked.", "drops a negation"),
+        ("I never go there.", "I ever go there.", "drops a negation"),
+        ("It is fair.", "It isn't fair.", "adds a negation"),
+        ("It is fair to them.", "It is not fair to them.", "adds a word"),
+        ("The soup is hot.", "The soup is not.", "adds a negation"),
+    ],
+)
+def test_a_negation_never_appears_or_disappears(source, proposed, reason):
+    correction = guard_correction(source, proposed)
+    assert correction.output == source
+    assert [r.reason for r in correction.rejected] == [reason]
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed"),
+    [
+        ("The door wasnt locked.", "The door wasn't locked."),
+        ("I dont know.", "I don't know."),
+        ("I no the answer.", "I know the answer."),  # a listed homophone, not a negation
+        ("I nevr go there.", "I never go there."),  # a misspelled negation stays one
+        ("I'm notsure it works.", "I'm not sure it works."),
+    ],
+)
+def test_negations_kept_or_spelled_right_pass(source, proposed):
+    assert guard_correction(source, proposed).output == proposed
+
+
+def test_negation_rule_is_a_setting():
+    relaxed = GuardConfig(keep_negations=False)
+    assert guard_correction("The door wasnt locked.", "The door was locked.", relaxed).output == "The door was locked."
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed"),
+    [
+        ("She wore a red dress.", "She wore a rod dress."),  # one slip, but both are common words
+        ("We left in july.", "We left in june."),
+        ("The week was long.", "The weak was long."),  # a partner only where the model is sure: not here
+        ("The form was long.", "The farm was long."),
+    ],
+)
+def test_a_correct_word_does_not_become_another_word(source, proposed):
+    correction = guard_correction(source, proposed)
+    if proposed == "The weak was long.":
+        # week/weak is a confusion set: the guard allows it, the second pass's margin decides.
+        assert correction.output == proposed
+        return
+    assert correction.output == source
+    assert correction.rejected[0].reason in {"replaces a correctly spelled word", "replaces a word with a different one"}
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed"),
+    [
+        ("The male came late.", "The mail came late."),  # homophone
+        ("I want to where it.", "I want to wear it."),  # homophone
+        ("We drove for tow hours.", "We drove for two hours."),  # listed slip
+        ("It came form the bank.", "It came from the bank."),  # listed slip
+        ("Its raining.", "It's raining."),  # apostrophe variant
+        ("The waite was long.", "The wait was long."),  # a rare word one slip from a frequent one
+        ("He sat on the farther side.", "He sat on the father side."),  # mined from the corpora
+    ],
+)
+def test_a_correct_word_may_become_a_confusion_partner(source, proposed):
+    correction = guard_correction(source, proposed)
+    assert correction.output == proposed, correction.rejected
+
+
+def test_a_multi_word_rewrite_needs_each_word_accepted():
+    # Each word of the rewrite is judged alone: the misspelling fix is fine, the colour swap is not.
+    refused = guard_correction("She has a red hosue.", "She has a blue house.")
+    assert "blue" not in refused.output
+    assert refused.rejected
+    respaced = guard_correction("Th ecat sat.", "The cat sat.")
+    assert respaced.output == "The cat sat."
+    fixed = guard_correction("Teh wether forcast was right.", "The weather forecast was right.")
+    assert fixed.output == "The weather forecast was right."
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed", "passes"),
+    [
+        ("Call me on the fone.", "Call me on the phone.", True),  # same sound
+        ("I sed so.", "I said so.", True),
+        ("The acommodation was fine.", "The accommodation was fine.", True),
+        ("We were carring bags.", "We were car bags.", False),  # four edits away, another sound
+        ("My mother tought me.", "My mother told me.", False),
+        ("It was a lovly day.", "It was a lonely day.", True),  # close in spelling: context's job
+    ],
+)
+def test_a_misspelling_becomes_only_a_word_close_in_spelling_or_sound(source, proposed, passes):
+    correction = guard_correction(source, proposed)
+    assert (correction.output == proposed) is passes, correction.rejected
+
+
+def test_misspelling_distance_is_a_setting():
+    strict = GuardConfig(misspelling_edits=1, misspelling_edit_rate=0.0)
+    assert guard_correction("The acommodation was fine.", "The accommodation was fine.", strict).output.startswith("The accommodation")
+    # Two edits, and Metaphone hears SNWX against SNTWX: only the default's two edits let it through.
+    assert guard_correction("A sanwitch please.", "A sandwich please.", strict).output == "A sanwitch please."
+    assert guard_correction("A sanwitch please.", "A sandwich please.").output == "A sandwich please."
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed"),
+    [
+        ("The presense of mind.", "The presence of mind."),  # "presense" is no British spelling
+        ("He came aftre lunch.", "He came after lunch."),
+        ("A defense of the idea.", "A defence of the idea."),
+    ],
+)
+def test_a_misspelling_is_not_taken_for_a_regional_spelling(source, proposed):
+    correction = guard_correction(source, proposed)
+    if proposed.startswith("A defence"):
+        assert correction.output == source  # both are words: a real British/American pair stays as written
+        assert correction.rejected[0].reason == "changes a British or American spelling"
+    else:
+        assert correction.output == proposed, correction.rejected
+
+
+def test_the_runtime_guard_does_not_import_the_data_stage():
+    import subprocess
+    import sys
+
+    code = ("import sys; from spelltune.correct.guard import guard_correction; "
+            "guard_correction('Their going form hear.', 'They\\'re going from here.'); "
+            "print(sorted(m for m in sys.modules if m.startswith('spelltune.data')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_shipped_corrector_config_states_the_guard_defaults():
+    from pathlib import Path
+
+    from spelltune.correct.config import load_corrector_config
+
+    path = Path(__file__).resolve().parents[2] / "configs" / "correct" / "default.yaml"
+    assert load_corrector_config(path).guard == GuardConfig()
+
+
+def test_an_unknown_word_does_not_become_another_unknown_word():
+    correction = guard_correction("He collects orrereies.", "He collects orrearies.")
+    assert correction.output == "He collects orrereies."
+    assert [r.reason for r in correction.rejected] == ["replaces an unknown word with another"]
+    # A correct word (in either word list) never becomes a non-word.
+    correct = guard_correction("He collects orreries.", "He collects orrearies.")
+    assert [r.reason for r in correct.rejected] == ["replaces a correctly spelled word"]
+    assert guard_correction("I dont know.", "I don't know.").output == "I don't know."
+
+
+@pytest.mark.parametrize(("source", "proposed", "passes"), [
+    ("See you on Firday.", "See you on Friday.", True),
+    ("It is on Thrusday, not Monday.", "It is on Thursday, not Monday.", True),
+    ("Meet Jhon today.", "Meet John today.", False),  # a name stays as written
+    ("See you on Friday.", "See you on Monday.", False),
+])
+def test_a_misspelled_weekday_or_month_is_no_name(source, proposed, passes):
+    assert (guard_correction(source, proposed).output == proposed) is passes

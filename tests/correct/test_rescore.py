@@ -43,6 +43,9 @@ class _PreferringScorer(CandidateRescorer):
     def batched_log_probs(self, requests, complete=None):
         return [[self.table.get(text, -50.0) for text in completions] for _, completions in requests]
 
+    def fluency_log_probs(self, variants):
+        return [[self.table.get(text, -50.0) for text in group] for group in variants]
+
 
 def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edit():
     table = {"i was tought": -10.0, "i was taught": -11.0, "i was thought": -14.0}
@@ -103,9 +106,57 @@ def test_a_guess_the_model_made_for_a_misspelling_competes_with_the_dictionary_s
 
 
 def test_when_the_word_count_changed_only_the_corrections_own_unknown_words_are_decided():
-    slots = find_slots("alot of tyme", "a lot of tyme", SETTINGS)
+    plain = RescoreSettings(confusion_sets=False)
+    slots = find_slots("alot of tyme", "a lot of tyme", plain)
     assert [slot.variants[0] for slot in slots] == ["tyme"]
-    assert find_slots("alot of time", "a lot of time", SETTINGS) == []
+    assert find_slots("alot of time", "a lot of time", plain) == []
+    # With confusion sets, the correction's own confusable words are decided too ("of" / "off").
+    assert [(s.variants[0], s.kind) for s in find_slots("alot of time", "a lot of time", SETTINGS)] == [("of", "confusion")]
+
+
+# Confusion sets (issue 14).
+
+
+def test_confusable_words_get_their_partners_as_candidates():
+    from spelltune.correct.guard import GuardConfig
+
+    slots = find_slots("The male came form the bank. Its late, I dont know.",
+                       "The male came form the bank. Its late, I dont know.", SETTINGS, GuardConfig())
+    by_word = {slot.written: slot for slot in slots}
+    assert "mail" in by_word["male"].variants and by_word["male"].kind == "confusion"
+    assert "from" in by_word["form"].variants
+    assert "It's" in by_word["Its"].variants  # the writer's case
+    assert "don't" in by_word["dont"].variants and by_word["dont"].kind == "misspelling"
+    assert "I" not in by_word  # a one-letter word is no confusion slot
+
+
+def test_a_partner_replaces_the_written_word_only_beyond_the_margin():
+    table = {"the male came late": -10.0, "the mail came late": -8.5}
+    assert _PreferringScorer(table, RescoreSettings(confusion_margin=2.0)).rescore(
+        "the male came late", "the male came late") == "the male came late"
+    assert _PreferringScorer(table, RescoreSettings(confusion_margin=1.0)).rescore(
+        "the male came late", "the male came late") == "the mail came late"
+    assert _PreferringScorer(table, RescoreSettings(confusion_margin=1.0, confusion_sets=False)).rescore(
+        "the male came late", "the male came late") == "the male came late"
+
+
+def test_a_candidate_the_guard_would_refuse_is_never_offered():
+    from spelltune.correct.guard import GuardConfig
+
+    # "was" would drop the negation of "wasnt": only "wasn't" and spellings keeping it are candidates.
+    slots = find_slots("it wasnt me", "it wasnt me", SETTINGS, GuardConfig())
+    assert "wasn't" in slots[0].variants and "was" not in slots[0].variants
+    assert "was" in find_slots("it wasnt me", "it wasnt me", SETTINGS)[0].variants  # no guard given
+
+
+def test_contractions_file_expands_only_real_contractions():
+    from spelltune.correct.confusion import confusion_partners, negation_count
+
+    assert confusion_partners("dont") == {"don't"}
+    assert confusion_partners("don't") == frozenset()  # a correct contraction never loses its apostrophe
+    assert confusion_partners("it's") == {"its"}  # "its" is a word, so either may be meant
+    assert confusion_partners("it") == frozenset()  # mined "hit" -> "it" goes one way only
+    assert negation_count("I wasnt there and it isn't mine, not ever, no.") == 4
 
 
 def test_context_after_a_word_stops_at_the_nth_word_or_takes_the_rest():
@@ -130,3 +181,35 @@ def test_a_windowed_request_is_scored_without_the_end_of_turn(tiny_model_dir):
     assert partial == pytest.approx(engine.score(build_prompt(engine.tokenizer, source), ["i was taught to"])[0], abs=1e-4)
     whole = rescorer.batched_log_probs([(source, ["i was taught to"])])[0][0]
     assert whole < partial  # the end of turn is one more token to pay for
+
+
+def test_shipped_corrector_config_states_the_rescore_defaults():
+    from pathlib import Path
+
+    from spelltune.correct.config import load_corrector_config
+
+    path = Path(__file__).resolve().parents[2] / "configs" / "correct" / "default.yaml"
+    assert load_corrector_config(path).rescore == RescoreSettings()
+
+
+def test_confusion_variants_are_scored_as_plain_text_after_the_prefix(tiny_model_dir):
+    from spelltune.engine import load_engine
+
+    engine = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
+    rescorer = CandidateRescorer(engine, RescoreSettings(fluency_prefix="Text:"))
+    scores = rescorer.fluency_log_probs([["the mail came", "the male came"]])[0]
+    assert scores == pytest.approx(engine.score("Text:", [" the mail came", " the male came"]), abs=1e-4)
+
+
+def test_names_inside_a_sentence_are_no_confusion_slots():
+    text = "Will and Grace met Hope at the Mill. Their dog came too."
+    written = {slot.written for slot in find_slots(text, text, SETTINGS)}
+    assert "Mill" not in written and "Their" in written  # "Their" starts a sentence: a word, not a name
+
+
+def test_two_changes_do_not_prop_each_other_up():
+    # Alone, "two" beats "tow" and "our" beats "hour" (beside "tow"); with "two" made, "hour" reads right again.
+    table = {"a tow hour drive": -20.0, "a two hour drive": -10.0, "a tow our drive": -15.0,
+             "a two our drive": -14.0}
+    rescorer = _PreferringScorer(table, RescoreSettings(confusion_margin=2.0))
+    assert rescorer.rescore("a tow hour drive", "a tow hour drive") == "a two hour drive"

@@ -90,6 +90,21 @@ def test_ctranslate2_generates_and_scores_like_torch(torch_engine, trained_tiny_
 
 
 @needs_ctranslate2
+def test_ctranslate2_keeps_the_shared_system_prompt_as_a_static_prompt_without_changing_answers(
+        torch_engine, trained_tiny_model_dir):
+    ct2 = load_engine(str(trained_tiny_model_dir), engine="ctranslate2", device="cpu")
+    prompts = _prompts(torch_engine)
+    assert ct2._static_prefix is None
+    batched = ct2.generate(prompts, 40, batch_size=4)
+    learned = ct2._static_prefix
+    assert learned and all(ct2._tokens(ct2.encode(prompt))[: len(learned)] == learned for prompt in prompts)
+    one_by_one = [ct2.generate([prompt], 40, batch_size=1)[0] for prompt in prompts]
+    assert batched == one_by_one == torch_engine.generate(prompts, 40, batch_size=1)
+    # A prompt that does not start with it runs whole.
+    assert ct2.generate(["hello"], 5) == torch_engine.generate(["hello"], 5)
+
+
+@needs_ctranslate2
 def test_ctranslate2_conversion_is_cached_by_content(trained_tiny_model_dir, tmp_path):
     import shutil
 
@@ -138,3 +153,35 @@ def test_auto_falls_back_to_torch_with_one_notice_when_ctranslate2_is_missing(tr
     engine = load_engine(str(trained_tiny_model_dir), notice=notices.append)
     assert engine.backend == "torch"
     assert len(notices) == 1 and "ctranslate2" in notices[0]
+
+
+def _one_error_line(result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    return lines[0]
+
+
+def test_fix_with_an_unknown_engine_exits_2_with_one_line(run_cli, trained_tiny_model_dir):
+    result = run_cli(["fix", "--model", str(trained_tiny_model_dir), "--engine", "warp", "teh cat"])
+    assert "unknown engine 'warp'" in _one_error_line(result)
+    assert result.stdout_bytes == b""
+
+
+def test_fix_on_an_engine_whose_package_is_missing_names_the_package(run_cli, trained_tiny_model_dir, monkeypatch):
+    from spelltune.engine import registry
+
+    monkeypatch.setattr(registry.Backend, "available", lambda self: self.name == "torch")
+    result = run_cli(["fix", "--model", str(trained_tiny_model_dir), "--engine", "ctranslate2", "teh cat"])
+    assert "pip install ctranslate2" in _one_error_line(result)
+
+
+@needs_ctranslate2
+def test_fix_on_a_model_ctranslate2_cannot_convert_exits_2(run_cli, tmp_path):
+    from transformers import BertConfig, BertLMHeadModel
+
+    config = BertConfig(vocab_size=64, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, is_decoder=True)
+    model_dir = tmp_path / "bert"
+    BertLMHeadModel(config).save_pretrained(model_dir)
+    result = run_cli(["fix", "--model", str(model_dir), "--engine", "ctranslate2", "teh cat"])
+    assert "cannot convert" in _one_error_line(result)

@@ -12,10 +12,18 @@ MODEL_CALLS = re.compile(
 )
 
 
+# Export writers wrap the raw module in the graph they trace (one decoder step with its cache) and compare
+# that graph's logits with the module's: those are graph definitions, not inference. Inference on an
+# export, and its parity through the corrector, runs on an engine like everything else.
+EXPORT_GRAPH_MODULES = {"coreml_format.py", "executorch_format.py", "onnx_format.py", "mobile_common.py"}
+
+
 def test_model_calls_live_only_in_the_engine_package():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.is_relative_to(PACKAGE / "engine"):
+            continue
+        if path.parent == PACKAGE / "export" and path.name in EXPORT_GRAPH_MODULES:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if MODEL_CALLS.search(line) and not line.lstrip().startswith("#"):

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import random
 
+from spelltune.correct.dictionary import match_case
 
-def match_case(template: str, word: str) -> str:
-    """`word` written in the case pattern of `template`: UPPER, Capitalised or as given."""
-    if len(template) > 1 and template.isupper():
-        return word.upper()
-    if template[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
+__all__ = ["add_case_noise", "match_case"]
 
 
 def add_case_noise(word: str, rng: random.Random) -> str | None:

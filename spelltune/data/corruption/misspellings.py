@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 
-from spelltune.data.corruption.case import match_case
+from spelltune.correct.dictionary import match_case
 
 
 def substitute_real_misspelling(

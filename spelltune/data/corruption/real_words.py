@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from spelltune.data.corruption.case import match_case
+from spelltune.correct.dictionary import match_case
 from spelltune.data.lexicon.homophones import confusables_of
 
 

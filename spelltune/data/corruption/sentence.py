@@ -14,8 +14,9 @@ from spelltune.data.corruption.letters import delete_letter, double_letter, tran
 from spelltune.data.corruption.misspellings import substitute_real_misspelling
 from spelltune.data.corruption.real_words import drop_apostrophe, swap_homophone
 from spelltune.data.corruption.spacing import merge_words, split_word
+from spelltune.data.words import WORD
 
-WORD = re.compile(r"([A-Za-z]+(?:['\u2019][A-Za-z]+)*)")
+WORD_SPLIT = re.compile(f"({WORD.pattern})")  # split() keeps the words at odd indices
 
 WordCorruption = Callable[[str, random.Random], "str | None"]
 
@@ -75,7 +76,7 @@ def _is_name_like(word: str, index: int, first_word_index: int) -> bool:
 
 class _Sentence:
     def __init__(self, text: str) -> None:
-        self.parts = WORD.split(text)  # odd indices are words, even ones what lies between
+        self.parts = WORD_SPLIT.split(text)  # odd indices are words, even ones what lies between
         self.word_indices = list(range(1, len(self.parts), 2))
         self.touched: set[int] = set()
 

@@ -3,15 +3,16 @@ and the corpus embedded in the package."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
-from spelltune.data.sources.files import malformed, read_lines
+from spelltune.data.sources.files import read_lines
 from spelltune.data.types import CleanSentence
+from spelltune.data.words import words_in
 from spelltune.errors import DataFormatError, InputError
+from spelltune.jsonl import read_jsonl_objects
 
 EMBEDDED_CORPORA: dict[str, tuple[str, str]] = {
     # name -> (file in spelltune/data/corpus, license)
@@ -24,13 +25,12 @@ MAX_CHARS = 300
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]\u201d\u2019]*\s+(?=[\"'(\u201c\u2018]?[A-Z])")
 _REJECT = re.compile(r"[_*#\[\]{}<>|\\@~^=+]|https?:|www\.|\.\.\.|--")
-_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
 def is_clean_sentence(text: str) -> bool:
     """Whether `text` looks like one ordinary written sentence: 4-40 words, a capital (or quote or
     digit) first, end punctuation last, no markup, URLs or all-capitals headings."""
-    words = _WORD.findall(text)
+    words = words_in(text)
     if not (MIN_WORDS <= len(words) <= MAX_WORDS) or len(text.split()) < MIN_WORDS or len(text) > MAX_CHARS:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'\u201c\u2018"):
@@ -84,15 +84,9 @@ def _from_text_file(path: Path, source: str) -> Iterator[CleanSentence]:
 
 
 def _from_jsonl_file(path: Path, source: str, field: str) -> Iterator[CleanSentence]:
-    for number, line in read_lines(path):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise malformed(path, number, f"invalid JSON ({error.msg})", line) from error
-        if not isinstance(record, dict) or not isinstance(record.get(field), str):
-            raise malformed(path, number, f"expected an object with a string field {field!r}", line)
+    for number, record in read_jsonl_objects(path):
+        if not isinstance(record.get(field), str):
+            raise DataFormatError(f"{path}:{number}: expected an object with a string field {field!r}")
         for sentence in split_into_sentences(record[field]):
             yield CleanSentence(sentence, source)
 

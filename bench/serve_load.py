@@ -1,0 +1,202 @@
+"""Load-test `spelltune serve`: N concurrent clients on loopback for a bounded time.
+
+    .venv/bin/python bench/serve_load.py [--model default] [--clients 32] [--duration 60] [--url URL]
+
+Starts `spelltune serve --model M` on a free loopback port (or uses `--url`), warms it with one request,
+then runs `--clients` threads that each send one own-suite sentence at a time to /v1/correct until
+`--duration` seconds have passed (requests in flight then are waited for, up to the server's time
+limit). Prints requests/s, latency p50/p95/p99, errors (any non-200 or transport failure) and the
+server's resident memory before and after. Stops by itself; the server it started is stopped too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+
+
+def suite_sentences() -> list[str]:
+    """Inputs of the project's own suite (shipped in the package), duplicates removed."""
+    text = resources.files("spelltune.evaluate").joinpath("suites/own.jsonl").read_text(encoding="utf-8")
+    seen: dict[str, None] = {}
+    for line in text.splitlines():
+        seen.setdefault(json.loads(line)["input"], None)
+    return list(seen)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int | None) -> float | None:
+    """Resident memory of process `pid` in MB (Linux /proc, else psutil), or None when unknown."""
+    if pid is None:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except Exception:  # noqa: BLE001 - memory is a nice-to-have in this report
+        return None
+
+
+def start_server(model: str, port: int, queue: int, data_dir: str) -> subprocess.Popen:
+    """`spelltune serve` in a child process, with its own dictionary/feedback folder."""
+    env = {**os.environ, "SPELLTUNE_DATA_DIR": data_dir}
+    return subprocess.Popen(
+        [sys.executable, "-m", "spelltune", "serve", "--model", model, "--port", str(port), "--queue", str(queue)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def wait_until_up(client, process: subprocess.Popen | None, limit: float = 900.0) -> float:
+    """Seconds until /healthz answers (the model load)."""
+    from spelltune.client import ServerError
+
+    start = time.perf_counter()
+    while True:
+        try:
+            client.health()
+            return time.perf_counter() - start
+        except ServerError:
+            if process is not None and process.poll() is not None:
+                sys.exit("the server exited:\n" + process.stderr.read().decode(errors="replace"))
+            if time.perf_counter() - start > limit:
+                sys.exit("the server did not start in time")
+            time.sleep(0.5)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` quantile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def run_load(url: str, sentences: list[str], clients: int, duration: float) -> dict:
+    """Run the clients; return latencies and errors."""
+    from spelltune.client import ServerError, SpelltuneClient
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + duration
+
+    def worker(number: int) -> None:
+        client = SpelltuneClient(url, timeout=600, retries=0)
+        index = number
+        while time.perf_counter() < stop_at:
+            sentence = sentences[index % len(sentences)]
+            index += clients
+            start = time.perf_counter()
+            try:
+                result = client.correct(sentence)
+                if len(result.text) == 0 and sentence:
+                    raise ServerError("empty answer")
+                ok, problem = True, ""
+            except ServerError as error:
+                ok, problem = False, str(error)
+            elapsed = time.perf_counter() - start
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(problem)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {"latencies": latencies, "errors": errors, "wall_seconds": wall}
+
+
+def main() -> None:
+    """Run the load test and print the report."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="default", help="model spec for the server it starts (default: default)")
+    parser.add_argument("--url", default=None, help="test a server already running here instead")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
+    parser.add_argument("--json-out", type=Path, default=None, help="also write the report here")
+    args = parser.parse_args()
+
+    from spelltune.client import SpelltuneClient
+
+    sentences = suite_sentences()
+    process, data_dir = None, tempfile.mkdtemp(prefix="spelltune-serve-load-")
+    url = args.url
+    if url is None:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = start_server(args.model, port, max(128, 2 * args.clients), data_dir)
+    client = SpelltuneClient(url, timeout=600, retries=0)
+    try:
+        load_seconds = wait_until_up(client, process)
+        start = time.perf_counter()
+        client.correct(sentences[-1])
+        first_request = time.perf_counter() - start
+        pid = process.pid if process else None
+        rss_before = rss_mb(pid)
+        result = run_load(url, sentences, args.clients, args.duration)
+        rss_after = rss_mb(pid)
+        health = client.health()
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    latencies = result["latencies"]
+    report = {
+        "model": health.get("model"),
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "wall_s": round(result["wall_seconds"], 1),
+        "requests": len(latencies),
+        "errors": len(result["errors"]),
+        "requests_per_s": round(len(latencies) / result["wall_seconds"], 2),
+        "p50_s": round(percentile(latencies, 0.50), 2) if latencies else None,
+        "p95_s": round(percentile(latencies, 0.95), 2) if latencies else None,
+        "p99_s": round(percentile(latencies, 0.99), 2) if latencies else None,
+        "mean_s": round(statistics.fmean(latencies), 2) if latencies else None,
+        "server_start_s": round(load_seconds, 1),
+        "first_request_s": round(first_request, 2),
+        "rss_before_mb": round(rss_before) if rss_before else None,
+        "rss_after_mb": round(rss_after) if rss_after else None,
+        "model_calls": health["batches"]["model_calls"],
+        "largest_batch_requests": health["batches"]["largest_batch_requests"],
+    }
+    print("| " + " | ".join(report) + " |")
+    print("|" + "---|" * len(report))
+    print("| " + " | ".join("" if value is None else str(value) for value in report.values()) + " |")
+    for problem in result["errors"][:5]:
+        print("error:", problem, file=sys.stderr)
+    if args.json_out:
+        args.json_out.write_text(json.dumps(report, indent=2) + "\n")
+    sys.exit(1 if result["errors"] else 0)
+
+
+if __name__ == "__main__":
+    main()

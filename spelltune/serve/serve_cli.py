@@ -1,0 +1,89 @@
+"""CLI wrapper for `spelltune serve`: load one corrector, then run the HTTP API and editor with uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from spelltune.models.presets import DEFAULT_MODEL_SPEC
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` only accepts connections from this machine."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_port_free(host: str, port: int) -> None:
+    """InputError when `host:port` cannot be listened on (in use, or not an address of this machine)."""
+    import socket
+
+    from spelltune.errors import InputError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as error:
+            hint = "; choose another with --port" if error.errno in (98, 48, 10048) else ""
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}{hint}") from None
+
+
+def serve_command(
+    model: Annotated[str, typer.Option(help="Model spec (see `spelltune models`) or a classic corrector such as symspell.")] = DEFAULT_MODEL_SPEC,
+    engine: Annotated[Optional[str], typer.Option(help="Inference engine: auto, torch, ctranslate2, ... (see `spelltune engines`).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Corrector settings YAML (see configs/correct/default.yaml).")] = None,
+    overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override one corrector setting: key=value.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes your text to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (LanguageTool's browser extension expects 8081 for 'local server').")] = 8080,
+    dictionary: Annotated[Optional[Path], typer.Option(help="Personal dictionary file (default: in the user data dir, or $SPELLTUNE_DATA_DIR).")] = None,
+    feedback: Annotated[Optional[Path], typer.Option(help="Feedback log (JSONL) of accepted/rejected suggestions (default: beside the dictionary).")] = None,
+    max_body_kb: Annotated[int, typer.Option(min=1, help="Largest request body in KB; larger ones get 413.")] = 64,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one request may take; then 504.")] = 120.0,
+    queue: Annotated[int, typer.Option(min=1, help="Requests that may wait for the model; past it 503 with Retry-After.")] = 128,
+) -> None:
+    """Serve the corrector over HTTP: a web editor at /, its API, and a LanguageTool-compatible /v2/check."""
+    from spelltune.cli_support import quiet_libraries
+    from spelltune.correct.config import load_corrector_config
+    from spelltune.errors import InputError
+
+    try:
+        import uvicorn
+
+        from spelltune.serve.app import ServeSettings, create_app
+    except ModuleNotFoundError as missing:
+        raise InputError(f"`spelltune serve` needs {missing.name}: pip install 'spelltune[serve]'") from None
+    from spelltune.correct.load import load_corrector
+    from spelltune.serve.personal import default_dictionary_path, default_feedback_path
+
+    settings = load_corrector_config(config, overrides or [])
+    serve_settings = ServeSettings(
+        model=model, max_body_bytes=max_body_kb * 1024, request_timeout=timeout, max_queue=queue,
+        dictionary_path=dictionary or default_dictionary_path(), feedback_path=feedback or default_feedback_path(),
+    )
+    check_port_free(host, port)
+    if not is_loopback(host):
+        print(f"warning: listening on {host}: anyone who can reach this machine can send text to the corrector "
+              "and read or change your personal dictionary", file=sys.stderr)
+    quiet_libraries()
+    print(f"loading model {model}…", file=sys.stderr, flush=True)
+    corrector = load_corrector(model, settings, engine=engine)
+    app = create_app(corrector, serve_settings)
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"spelltune serve: editor at http://{shown_host}:{port}/  API docs at http://{shown_host}:{port}/docs  "
+          f"(LanguageTool API: http://{shown_host}:{port}/v2)", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    """Mount `spelltune serve` on the main CLI."""
+    app.command("serve")(serve_command)

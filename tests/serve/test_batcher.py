@@ -1,0 +1,70 @@
+"""The batching worker on its own: fair shares, long requests split, abandoned requests dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from spelltune.correct.corrector import Correction
+from spelltune.serve.batcher import BatchingWorker, QueueFull
+
+
+class Recorder:
+    name = "recorder"
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def correct_lines(self, lines):
+        self.calls.append(list(lines))
+        self.gate.wait(10)
+        return [Correction(input=line, output=line.upper()) for line in lines]
+
+
+def test_a_long_request_is_split_and_a_short_one_joins_its_next_call():
+    recorder = Recorder()
+    worker = BatchingWorker(recorder.correct_lines, max_batch_lines=4, gather_ms=1)
+
+    async def scenario():
+        recorder.gate.clear()
+        long_lines = [f"long {n}" for n in range(10)]
+        long_task = asyncio.create_task(worker.correct(long_lines))
+        while not recorder.calls:
+            await asyncio.sleep(0.01)
+        short_task = asyncio.create_task(worker.correct(["short"]))
+        await asyncio.sleep(0.1)
+        recorder.gate.set()
+        return await long_task, await short_task
+
+    long_result, short_result = asyncio.run(scenario())
+    worker.close()
+    assert [c.output for c in long_result] == [f"LONG {n}" for n in range(10)]
+    assert [c.output for c in short_result] == ["SHORT"]
+    assert recorder.calls[0] == ["long 0", "long 1", "long 2", "long 3"]
+    assert "short" in recorder.calls[1] and len(recorder.calls[1]) == 4  # it did not wait for all ten
+    assert all(len(call) <= 4 for call in recorder.calls)
+
+
+def test_an_abandoned_request_never_reaches_the_model_again_and_the_queue_is_bounded():
+    recorder = Recorder()
+    worker = BatchingWorker(recorder.correct_lines, max_batch_lines=2, gather_ms=1, max_queue=1)
+
+    async def scenario():
+        recorder.gate.clear()
+        with pytest.raises(TimeoutError):
+            await worker.correct([f"slow {n}" for n in range(6)], timeout=0.2)
+        with pytest.raises(QueueFull):  # the timed-out one still holds the only slot until the worker drops it
+            await worker.correct(["x"])
+        recorder.gate.set()
+        await asyncio.sleep(0.2)
+        return await worker.correct(["after"])
+
+    result = asyncio.run(scenario())
+    worker.close()
+    assert [c.output for c in result] == ["AFTER"]
+    assert recorder.calls[0] == ["slow 0", "slow 1"]
+    assert not any("slow 2" in call for call in recorder.calls)

@@ -1,0 +1,95 @@
+"""The web editor end to end in a real browser: Debian's Chromium driven by Playwright.
+
+Playwright's own browser download does not work here; the test uses the system Chromium
+(`apt-get install chromium`, which .ci/run does) and skips with one line when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+CHROMIUM = next((path for path in ("/usr/bin/chromium", shutil.which("chromium") or "",
+                                   shutil.which("chromium-browser") or "") if path and Path(path).exists()), None)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install chromium)")
+
+SENTENCE = "I beleive teh cat met Jhon alot today."
+
+
+@pytest.fixture
+def browser_page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        yield page
+        browser.close()
+
+
+def test_a_person_checks_accepts_rejects_and_adds_a_word(serve, scripted, browser_page, tmp_path):
+    scripted.table["Jhon"] = "John"
+    server = serve(scripted)
+    page = browser_page
+    expect = sync_api.expect
+    page.goto(server.url + "/")
+    expect(page.locator("#status")).to_have_text("Ready.")
+
+    # Type with errors; the check runs by itself after a pause and underlines them.
+    page.locator("#text").press_sequentially(SENTENCE, delay=5)
+    marks = page.locator("#backdrop mark")
+    expect(marks).to_have_count(4, timeout=20_000)
+    assert page.locator("#backdrop mark.kind-split-merge").inner_text() == "alot"
+    page.screenshot(path=str(tmp_path / "editor-suggestions.png"))
+
+    # Click the underlined word: its card opens; accept it there.
+    box = page.locator('#backdrop mark', has_text="beleive").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    card = page.locator("#card")
+    expect(card).to_be_visible()
+    expect(card.locator(".original")).to_have_text("beleive")
+    card.get_by_role("button", name="Accept").click()
+    expect(page.locator("#text")).to_have_value("I believe teh cat met Jhon alot today.")
+
+    # Keyboard only: the next suggestion is selected; Alt+A accepts it, Alt+Z undoes that.
+    page.locator("#text").focus()
+    page.keyboard.press("Alt+A")
+    expect(page.locator("#text")).to_have_value("I believe the cat met Jhon alot today.")
+    page.keyboard.press("Alt+Z")
+    expect(page.locator("#text")).to_have_value("I believe teh cat met Jhon alot today.")
+    page.locator("#suggestions li", has_text="teh").get_by_role("button", name="Accept").click()
+    expect(page.locator("#text")).to_have_value("I believe the cat met Jhon alot today.")
+
+    # Reject one, never flag another.
+    page.locator("#suggestions li", has_text="alot").get_by_role("button", name="Reject").click()
+    page.locator("#suggestions li", has_text="Jhon").get_by_role("button", name="Never flag").click()
+    expect(page.locator("#dictionary li")).to_have_text(["JhonRemove"])
+    expect(marks).to_have_count(0)
+
+    # A fresh check keeps honouring both decisions.
+    page.locator("#check").click()
+    expect(page.locator("#status")).to_have_text("No suggestions: nothing to change.", timeout=20_000)
+    assert page.locator("#text").input_value() == "I believe the cat met Jhon alot today."
+
+    # Reading settings apply to the text.
+    page.locator("#settings summary").click()
+    page.select_option("#font-size", "30px")
+    page.select_option("#line-height", "2.2")
+    assert page.eval_on_selector("#text", "el => getComputedStyle(el).fontSize") == "30px"
+    assert page.eval_on_selector("#text", "el => getComputedStyle(el).lineHeight") == "66px"
+    page.screenshot(path=str(tmp_path / "editor-done.png"))
+
+    assert (tmp_path / "dictionary.txt").read_text() == "Jhon\n"
+    records = [json.loads(line) for line in (tmp_path / "feedback.jsonl").read_text().splitlines()]
+    decisions = [(r["decision"], r["suggestion"]["original"], r["suggestion"]["replacement"]) for r in records]
+    assert decisions == [("accepted", "beleive", "believe"), ("accepted", "teh", "the"),
+                         ("accepted", "teh", "the"), ("rejected", "alot", "a lot")]
+    first = records[0]
+    assert first["sentence"] == SENTENCE
+    assert first["sentence"][first["suggestion"]["offset"]:][:7] == "beleive"
+    assert (tmp_path / "editor-suggestions.png").stat().st_size > 10_000

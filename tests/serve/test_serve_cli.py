@@ -1,0 +1,71 @@
+"""`spelltune serve` as a user starts it: a real process, bad options as one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from spelltune.serve.serve_cli import is_loopback
+
+pytest.importorskip("fastapi")
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("127.0.0.2", True),
+    ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("example.org", False),
+])
+def test_only_loopback_hosts_are_private(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_an_unknown_model_is_one_error_line_and_exit_2(run_cli, tmp_path):
+    result = run_cli(["serve", "--model", str(tmp_path / "no-such-model"), "--port", "0"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_starts_a_classic_corrector_and_warns_off_loopback(tmp_path):
+    import httpx
+
+    from tests.serve.conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "SPELLTUNE_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "spelltune", "serve", "--model", "symspell", "--host", "0.0.0.0",
+                                "--port", str(port)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.5)
+        assert health.json()["model"] == "symspell"
+        answer = httpx.post(f"http://127.0.0.1:{port}/v1/correct", json={"text": "I beleive it"}, timeout=30)
+        assert answer.json()["text"] == "I believe it"
+    finally:
+        process.terminate()
+        stderr = process.communicate(timeout=30)[1].decode()
+    assert "warning: listening on 0.0.0.0" in stderr
+    assert f"http://0.0.0.0:{port}/" in stderr
+
+
+def test_a_port_in_use_is_one_error_line_before_the_model_loads(run_cli):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(["serve", "--model", "symspell", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "in use" in result.stderr and "--port" in result.stderr
+    assert "loading model" not in result.stderr

@@ -1,0 +1,30 @@
+"""Each suggestion's kind is read from the edit itself."""
+
+import pytest
+
+from spelltune.serve.suggestions import apply_edits, edit_kind
+
+
+@pytest.mark.parametrize("original, replacement, kind", [
+    ("beleive", "believe", "spelling"),
+    ("answr.", "answer.", "spelling"),
+    ("their", "there", "real-word"),
+    ("Wen", "When", "real-word"),
+    ("dont", "don't", "apostrophe"),
+    ("its", "it's", "apostrophe"),
+    ("dosen't", "doesn't", "spelling"),
+    ("alot", "a lot", "split-merge"),
+    ("some one", "someone", "split-merge"),
+    ("e mail", "e-mail", "split-merge"),
+    ("monday", "Monday", "case"),
+    ("i", "I", "case"),
+])
+def test_edit_kind(original, replacement, kind):
+    assert edit_kind(original, replacement) == kind
+
+
+def test_apply_edits_in_any_order():
+    from spelltune.correct.corrector import Edit
+
+    edits = [Edit(8, 11, "teh", "the"), Edit(0, 4, "Ther", "The")]
+    assert apply_edits("Ther is teh cat", edits) == "The is the cat"
