@@ -1,6 +1,7 @@
 """Soak `spelltune fix` (and `spelltune serve`, when the tree has it) with a large mixed input for a bounded time.
 
     .venv/bin/python bench/soak.py [--model identity] [--megabytes 200] [--seconds 120] [--json]
+                                   [--serve-seconds 60] [--clients 8]
 
 The input is generated deterministically (seed 0): sentences with typos, names, URLs, numbers, code,
 RTL and CJK text, combining marks, ZWJ emoji, control characters, tabs, \\r, CRLF endings, lines that
@@ -169,6 +170,125 @@ def soak_fix(model: str, megabytes: float, seconds: float, as_json: bool, engine
     }
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _post_json(url: str, payload: dict, timeout: float) -> tuple[int, dict | None]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def _apply_suggestions(text: str, suggestions: list[dict]) -> str:
+    for suggestion in sorted(suggestions, key=lambda s: s["offset"], reverse=True):
+        start = suggestion["offset"]
+        text = text[:start] + suggestion["replacement"] + text[start + suggestion["length"] :]
+    return text
+
+
+def soak_serve(model: str, seconds: float, clients: int, engine: str | None) -> dict:
+    """`spelltune serve` under `clients` concurrent POST /v1/correct requests for `seconds`.
+
+    Each response must hold one line per request line, and be the request's text with exactly its
+    suggestions applied (so every byte outside a suggestion is preserved). 503 (queue full) and 504
+    (too slow) are the server's documented answers to overload and are counted, not failures.
+    """
+    port = _free_port()
+    command = [sys.executable, "-m", "spelltune", "serve", "--model", model, "--port", str(port)]
+    command += ["--engine", engine] if engine else []
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    url = f"http://127.0.0.1:{port}/v1/correct"
+    ready_by = time.monotonic() + 600
+    while time.monotonic() < ready_by and server.poll() is None:
+        try:
+            if _post_json(url, {"text": "hello"}, timeout=60)[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    counts = {"ok": 0, "busy_503": 0, "timeout_504": 0, "errors": 0, "lines_in": 0, "lines_out": 0,
+              "chars_checked": 0, "chars_preserved": 0}
+    problems: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    rss: list[int] = []
+
+    def client(seed: int) -> None:
+        source = mixed_lines(seed)
+        while time.monotonic() < deadline:
+            lines = []
+            while len(lines) < 4:
+                raw = next(source)
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue  # JSON carries text, not bytes
+                if len(raw) < 2000:
+                    lines.append(text)
+            body = "".join(lines)
+            try:
+                status, answer = _post_json(url, {"text": body}, timeout=300)
+            except OSError as error:
+                status, answer = -1, {"error": str(error)}
+            with lock:
+                counts["lines_in"] += body.count("\n")
+                if status == 503:
+                    counts["busy_503"] += 1
+                elif status == 504:
+                    counts["timeout_504"] += 1
+                elif status != 200 or answer is None:
+                    counts["errors"] += 1
+                    if len(problems) < 5:
+                        problems.append(f"status {status}")
+                else:
+                    counts["ok"] += 1
+                    counts["lines_out"] += answer["text"].count("\n")
+                    outside = len(body) - sum(s["length"] for s in answer["suggestions"])
+                    counts["chars_checked"] += outside
+                    if _apply_suggestions(body, answer["suggestions"]) == answer["text"]:
+                        counts["chars_preserved"] += outside
+                    elif len(problems) < 5:
+                        problems.append(f"changed outside its suggestions: {body[:80]!r}")
+
+    threads = [threading.Thread(target=client, args=(seed,), daemon=True) for seed in range(1, clients + 1)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        kib = _rss_kib(server.pid)
+        if kib:
+            rss.append(kib)
+        time.sleep(0.5)
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    answered = counts["ok"]
+    return {
+        "command": " ".join(["spelltune", *command[3:]]) + f" + {clients} clients",
+        "seconds": round(time.monotonic() - started, 1),
+        **{key: value for key, value in counts.items() if key not in ("chars_checked", "chars_preserved")},
+        "lines_in_answered_requests_match": counts["lines_out"] <= counts["lines_in"],
+        "unchanged_chars_preserved_pct": round(100 * counts["chars_preserved"] / max(counts["chars_checked"], 1), 4),
+        "requests_answered": answered,
+        "peak_rss_mb": round(max(rss, default=0) / 1024, 1),
+        "problems": problems,
+    }
+
+
 def serve_available() -> bool:
     """Whether this tree has a `spelltune serve` command."""
     done = subprocess.run([sys.executable, "-m", "spelltune", "serve", "--help"], capture_output=True, cwd=REPO,
@@ -184,14 +304,18 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=200.0, help="input size bound (default 200)")
     parser.add_argument("--seconds", type=float, default=120.0, help="time bound for sending input (default 120)")
     parser.add_argument("--json", action="store_true", help="check every line's edits with `fix --json`")
+    parser.add_argument("--serve-seconds", type=float, default=60.0, help="time under load for `spelltune serve` (0: skip)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients for the server soak")
     args = parser.parse_args()
     report = soak_fix(args.model, args.megabytes, args.seconds, args.json, args.engine)
     print(json.dumps({"fix": report}, indent=2, ensure_ascii=False))
-    if serve_available():
-        print(json.dumps({"serve": "present: load it with its own bench (API not known to this script)"}))
-    else:
-        print(json.dumps({"serve": "skipped: no `spelltune serve` in this tree"}))
     failed = report["errors"] or report["unchanged_bytes_preserved_pct"] < 100 or report["lines_in"] != report["lines_out"]
+    if args.serve_seconds > 0 and serve_available():
+        served = soak_serve(args.model, args.serve_seconds, args.clients, args.engine)
+        print(json.dumps({"serve": served}, indent=2, ensure_ascii=False))
+        failed = failed or served["errors"] or served["problems"] or served["unchanged_chars_preserved_pct"] < 100
+    else:
+        print(json.dumps({"serve": "skipped: no `spelltune serve` in this tree" if args.serve_seconds > 0 else "skipped"}))
     sys.exit(1 if failed else 0)
 
 

@@ -92,26 +92,38 @@ def atomic_directory(target: Path | str, replace: bool = True) -> Iterator[Path]
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial"))
     try:
         yield staging
-        fsync_tree(staging)
-        if target.exists():
-            if not replace:
-                shutil.rmtree(staging, ignore_errors=True)
-                return
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            try:
-                os.replace(staging, target)
-            except OSError:
-                if not target.is_dir() or replace:
-                    raise
-                shutil.rmtree(staging, ignore_errors=True)  # built meanwhile by another process
-        _fsync_directory(target.parent)
+        publish_directory(staging, target, replace=replace)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def publish_directory(staging: Path | str, target: Path | str, replace: bool = True) -> Path:
+    """Flush a finished directory built at `staging` and rename it to `target` (a sibling).
+
+    An existing `target` is swapped out and removed only once the new one is in place; with
+    `replace=False` it wins instead (another process built the same thing first).
+    """
+    staging, target = Path(staging), Path(target)
+    fsync_tree(staging)
+    if target.exists():
+        if not replace:
+            shutil.rmtree(staging, ignore_errors=True)
+            return target
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not target.is_dir() or replace:
+                raise
+            shutil.rmtree(staging, ignore_errors=True)  # built meanwhile by another process
+    _fsync_directory(target.parent)
+    return target
 
 
 def fsync_tree(directory: Path | str) -> None:

@@ -173,14 +173,17 @@ def test_training_data_with_a_bad_line(run_cli, tmp_path, tiny_model_dir):
     assert_one_error_line(result, str(data / "train.jsonl"), ":6:")
 
 
-def test_models_load_from_safetensors_only_and_run_no_remote_code():
-    import inspect
+def test_a_loadable_pickled_checkpoint_is_refused(run_cli, tiny_model_dir, tmp_path):
+    """Pickle can run code when loaded: a model with only pytorch_model.bin is not loaded, even a valid one."""
+    import torch
+    from safetensors.torch import load_file
 
-    from spelltune.models import loading
-
-    source = inspect.getsource(loading)
-    assert "use_safetensors=True" in source
-    assert "trust_remote_code=trust_remote_code()" in source
+    directory = tmp_path / "pickled"
+    shutil.copytree(tiny_model_dir, directory)
+    torch.save(load_file(directory / "model.safetensors"), directory / "pytorch_model.bin")
+    (directory / "model.safetensors").unlink()
+    result = run_cli(["fix", "--model", str(directory), "--engine", "torch", "hello wrold"])
+    assert_one_error_line(result, str(directory), "safetensors")
 
 
 def test_remote_code_runs_only_with_the_flag(monkeypatch):

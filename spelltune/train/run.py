@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spelltune.atomic import atomic_directory, publish_directory
 from spelltune.errors import ConfigError
 from spelltune.train.callbacks import MetricsFileCallback, StopRulesCallback
 from spelltune.train.checkpoints import discard_incomplete_checkpoints, last_checkpoint
@@ -83,7 +85,13 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
         final_eval = _last_eval(trainer.state.log_history)
 
     model_dir = run_dir / ("model" if config.method == "full" else "adapter")
-    trainer.save_model(str(model_dir))
+    # Saved beside its final name and renamed when complete: a run killed while saving never leaves a
+    # half-written adapter where the old one (or none) was.
+    staging = run_dir / f".{model_dir.name}.partial"
+    if main_process:
+        shutil.rmtree(staging, ignore_errors=True)
+    trainer.accelerator.wait_for_everyone()
+    trainer.save_model(str(staging))
     summary = _summary(trainer.state.log_history, output.metrics, final_eval, trainer.state, minutes)
     summary.update(train_pairs=len(train_pairs), dropped_pairs=dropped, stop_reason=stop_rules.stop_reason,
                    data_dir=str(data.data_dir), world_size=args.world_size, device=device, precision=precision)
@@ -91,9 +99,10 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     if main_process:
         if config.method != "full":
             if loaded.adapter_base is not None:
-                set_adapter_base(model_dir, loaded.adapter_base)
+                set_adapter_base(staging, loaded.adapter_base)
             else:
                 merge = True  # the base was an adapter merged on load: only merged weights can stand alone
+        publish_directory(staging, model_dir)
         if merge:
             model_dir = save_merged(run_dir, model_dir, loaded.adapter_base, config.method)
         summary["model_dir"] = model_dir.name
@@ -115,8 +124,9 @@ def save_merged(run_dir: Path, model_dir: Path, adapter_base: str | None, method
     from spelltune.models.loading import load_model
 
     merged = load_model(str(model_dir), device="cpu", dtype="float32")  # adapters merge on load
-    merged.model.save_pretrained(merged_dir)
-    merged.tokenizer.save_pretrained(merged_dir)
+    with atomic_directory(merged_dir) as staging:
+        merged.model.save_pretrained(staging)
+        merged.tokenizer.save_pretrained(staging)
     return merged_dir
 
 

@@ -171,7 +171,7 @@ def test_any_model_output_changes_the_input_only_inside_reported_safe_edits(pair
     assert_guard_invariants(*pair)
 
 
-@settings(max_examples=examples(2.0))
+@settings(max_examples=examples(2.5))
 @given(st.text(max_size=60), st.text(max_size=60))
 def test_any_text_pair_keeps_the_invariants(source, proposed):
     assert_guard_invariants(source, proposed)

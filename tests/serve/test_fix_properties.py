@@ -203,7 +203,7 @@ class ChaoticCorrector:
         return answers
 
 
-@settings(max_examples=examples(2.0))
+@settings(max_examples=examples(1.8))
 @given(stdin=input_bytes(), seed=st.integers(0, 2**32), fmt=st.sampled_from(["text", "diff", "json"]))
 def test_fix_stream_keeps_every_line_whatever_the_corrector_returns(stdin, seed, fmt):
     from spelltune.serve.fix import fix_stream, read_input_lines
@@ -303,7 +303,7 @@ _garbage = st.one_of(st.text(max_size=40), st.sampled_from(SPECIAL + WORDS + [""
                      st.text(st.characters(codec="utf-8"), min_size=500, max_size=2000))
 
 
-@settings(max_examples=examples(0.4), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(0.3), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stdin=input_bytes(), seed=st.integers(0, 2**32), garbage=st.lists(_garbage, min_size=1, max_size=6),
        as_json=st.booleans())
 def test_any_model_output_keeps_the_line_contract_and_the_text_outside_edits(hostile_model, stdin, seed, garbage,
