@@ -26,7 +26,7 @@ from spelltune.correct.corrector import Correction, Corrector
 from spelltune.errors import InputError, SpelltuneError
 from spelltune.serve import languagetool
 from spelltune.serve.batcher import BatchingWorker, QueueFull
-from spelltune.serve.fix import split_lines
+from spelltune.serve.fix import keeps_the_line, split_lines
 from spelltune.serve.personal import (
     DECISIONS,
     FeedbackLog,
@@ -232,7 +232,10 @@ def create_app(corrector: Corrector, settings: ServeSettings | None = None) -> F
             raise
         except Exception as error:  # noqa: BLE001 - the model failed: a JSON answer, and the server goes on
             raise CorrectorFailed(f"{type(error).__name__}: {error}") from error
-        by_line: dict[int, Correction] = dict(zip(to_model, corrected))
+        # Whatever the corrector returns, each line keeps its text unless its answer is exactly that line
+        # with its edits applied (the same check as `spelltune fix`).
+        by_line: dict[int, Correction] = {index: correction for index, correction in zip(to_model, corrected)
+                                          if keeps_the_line(correction, lines[index].text)}
         placed, output = [], []
         for index, line in enumerate(lines):
             correction = by_line.get(index)

@@ -146,9 +146,10 @@ class BatchingWorker:
             all_lines = [line for job, start, end in slices for line in job.lines[start:end]]
             self.stats.busy = True
             try:
-                corrections = self._correct_lines(all_lines)
-                if len(corrections) != len(all_lines):
-                    raise RuntimeError(f"the corrector returned {len(corrections)} lines for {len(all_lines)}")
+                # A corrector that answers for fewer lines leaves the rest unanswered (None): the handler
+                # passes those lines through unchanged, as it does answers that are not for their line.
+                corrections = list(self._correct_lines(all_lines))[: len(all_lines)]
+                corrections += [None] * (len(all_lines) - len(corrections))
             except Exception as error:  # noqa: BLE001 - reported to each waiting request, never kills the worker
                 self.stats.errors += 1
                 self.stats.last_error = f"{type(error).__name__}: {error}"

@@ -122,14 +122,14 @@ def correct_input_lines(
         texts = [lines[index].text for index in to_correct]
         kwargs = {"on_progress": on_progress} if on_progress and hasattr(corrector, "generate") else {}
         for index, correction in zip(to_correct, corrector.correct_lines(texts, **kwargs)):
-            corrections[index] = correction if _keeps_the_line(correction, lines[index].text) else None
+            corrections[index] = correction if keeps_the_line(correction, lines[index].text) else None
     # Whatever a corrector returns, every line comes back: one it lost or broke passes through unchanged.
     return [correction if correction is not None else
             Correction(input=line.text, output=line.text, note=_UNUSABLE_NOTE)
             for line, correction in zip(lines, corrections)]
 
 
-def _keeps_the_line(correction: Correction, text: str) -> bool:
+def keeps_the_line(correction: Correction, text: str) -> bool:
     """Whether a corrector's answer is for this line, still one line, and exactly the line with its edits applied."""
     if not (isinstance(correction, Correction) and correction.input == text and isinstance(correction.output, str)):
         return False

@@ -156,6 +156,24 @@ def test_a_failing_model_is_a_json_error_not_a_crash(serve, http):
     assert http.get(f"{server.url}/healthz").json()["batches"]["errors"] == 1
 
 
+def test_a_corrector_that_loses_or_rewrites_lines_cannot_change_the_text(serve, http):
+    from spelltune.correct.corrector import Correction, Edit
+
+    class Careless:
+        name = "careless"
+
+        def correct_lines(self, lines):
+            # An answer for another line, an output its edits do not explain, then nothing for the rest.
+            return [Correction(input="other", output="other"),
+                    Correction(input=lines[1], output="rewritten", edits=[Edit(0, 3, lines[1][:3], "the")])]
+
+    server = serve(Careless())
+    text = "teh cat\nsat on teh mat\nlast line"
+    answer = http.post(f"{server.url}/v1/correct", json={"text": text})
+    assert answer.status_code == 200
+    assert answer.json()["text"] == text and answer.json()["suggestions"] == []
+
+
 def test_languagetool_form_text_gets_languagetool_matches(serve, scripted, http):
     server = serve(scripted)
     text = "I beleive it. We dont know."
