@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--from-json", type=Path, default=None, help="summarise an earlier refusals.json instead")
+    parser.add_argument("--from-json", type=Path, default=None, help="summarise an earlier refusals.json or eval report.json instead")
     parser.add_argument("--split", default=None, help="with --from-json: only cases of this half (own suite ids)")
     parser.add_argument("--categories", default=None, help="comma-separated categories to keep")
     parser.add_argument("--per-category", type=int, default=None, help="keep the first N cases of each category")
@@ -67,6 +67,8 @@ def main() -> None:
         from spelltune.evaluate.suites import load_suite
 
         cases = json.loads(args.from_json.read_text())
+        if isinstance(cases, dict):  # a `spelltune eval` report.json: its cases carry their refusals
+            cases = cases["cases"]
         for case in cases:  # judged again with this version of refused_right_fix
             for refusal in case["rejected"]:
                 refusal["right_fix"] = refused_right_fix(case["input"], case["expected"], refusal["original"],
