@@ -228,6 +228,14 @@ def _known_confusion(original: str, replacement: str) -> bool:
     return are_confusable(strip_edge_punctuation(original), strip_edge_punctuation(replacement))
 
 
+def _drops_contracted_part(original: str, replacement: str) -> bool:
+    """Whether a contraction written without its apostrophe became only its first word ("theyd" -> "they")."""
+    contraction = contractions().get(strip_edge_punctuation(original).lower())
+    if contraction is None or "'" not in contraction:
+        return False
+    return strip_edge_punctuation(replacement).lower() == contraction.split("'", 1)[0]
+
+
 def _negation_reason(original: str, replacement: str) -> str | None:
     """Why the edit makes a negation appear or disappear, or None.
 
@@ -347,6 +355,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         return None
     if len(original_words) > 1:
         return _several_words_reason(source, edit, config)
+    if _drops_contracted_part(original_words[0], replacement_words[0]):
+        return "drops part of a contraction"  # "Theyd" -> "They" loses "would"; the second pass writes "They'd"
     if _regional_variant(original_words[0], replacement_words[0]):
         return "changes a British or American spelling"
     if _known_confusion(edit.original, edit.replacement):

@@ -343,3 +343,18 @@ def test_a_contraction_without_its_apostrophe_is_not_expanded():
     assert correction.output == "We mustnt be late."
     assert [r.reason for r in correction.rejected] == ["expands a contraction"]
     assert guard_correction("We mustnt be late.", "We mustn't be late.").output == "We mustn't be late."
+
+
+@pytest.mark.parametrize(("source", "proposed"), [
+    ("Theyd like to join us.", "They like to join us."),  # loses "would"
+    ("Youll see it soon.", "You see it soon."),
+    ("Ill call you later.", "I call you later."),
+])
+def test_a_contraction_never_loses_its_contracted_part(source, proposed):
+    correction = guard_correction(source, proposed)
+    assert correction.output == source
+    assert [r.reason for r in correction.rejected] == ["drops part of a contraction"]
+
+
+def test_a_contraction_may_get_its_apostrophe_back():
+    assert guard_correction("Theyd like to join us.", "They'd like to join us.").output == "They'd like to join us."
