@@ -35,20 +35,9 @@ def _fsync_directory(directory: Path) -> None:
 
 def write_bytes(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` atomically: a reader sees the old file or the new one, never a torn one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-    return path
+    with open_atomic(path, "wb") as out:
+        out.write(data)
+    return Path(path)
 
 
 @contextmanager

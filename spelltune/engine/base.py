@@ -106,3 +106,17 @@ def budgets(max_new_tokens: int | Sequence[int], count: int) -> list[int]:
     if len(values) != count:
         raise ValueError(f"{len(values)} budgets for {count} prompts")
     return values
+
+
+def generate_in_batches(generate_batch: Callable[[list[str], list[int]], list[str]], prompts: Sequence[str],
+                        max_new_tokens: int | Sequence[int], batch_size: int,
+                        on_progress: Callable[[int], None] | None = None) -> list[str]:
+    """Run `generate_batch(prompts, budgets)` over consecutive batches, reporting progress after each."""
+    limits = budgets(max_new_tokens, len(prompts))
+    outputs: list[str] = []
+    for first in range(0, len(prompts), max(1, batch_size)):
+        batch = list(prompts[first : first + batch_size])
+        outputs += generate_batch(batch, limits[first : first + len(batch)])
+        if on_progress:
+            on_progress(len(batch))
+    return outputs

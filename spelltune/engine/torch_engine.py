@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from spelltune.engine.base import Engine, budgets
+from spelltune.engine.base import Engine, generate_in_batches
 
 
 class TorchEngine(Engine):
@@ -40,14 +40,7 @@ class TorchEngine(Engine):
     def generate(self, prompts: Sequence[str], max_new_tokens: int | Sequence[int], *, batch_size: int = 16,
                  on_progress: Callable[[int], None] | None = None) -> list[str]:
         """Greedy continuations, left-padded in batches; each is cut to its own budget."""
-        limits = budgets(max_new_tokens, len(prompts))
-        outputs: list[str] = []
-        for first in range(0, len(prompts), max(1, batch_size)):
-            batch = list(prompts[first : first + batch_size])
-            outputs += self._generate_batch(batch, limits[first : first + len(batch)])
-            if on_progress:
-                on_progress(len(batch))
-        return outputs
+        return generate_in_batches(self._generate_batch, prompts, max_new_tokens, batch_size, on_progress)
 
     def _generate_batch(self, prompts: list[str], limits: list[int]) -> list[str]:
         import torch
