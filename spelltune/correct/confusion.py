@@ -58,6 +58,25 @@ def _partners_index() -> dict[str, frozenset[str]]:
     return {word: frozenset(partners) for word, partners in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _slips_and_mined_errors_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, set[str]] = {}
+    for line in _data_lines("slips.txt"):
+        a, b = line.split()[:2]
+        index.setdefault(a, set()).add(b)
+        index.setdefault(b, set()).add(a)
+    for line in _data_lines("real_word_errors.txt"):
+        error, intended = line.split("\t")[:2]
+        index.setdefault(intended, set()).add(error)
+    return {word: tuple(sorted(errors)) for word, errors in index.items()}
+
+
+def real_word_errors_for(word: str) -> tuple[str, ...]:
+    """The real words people write by mistake for `word` (lowercase, sorted): its listed one-letter slips
+    and the mined real-word errors whose intended word it is ("from" -> "form", "just" -> "gust")."""
+    return _slips_and_mined_errors_index().get(word.lower().translate(_APOSTROPHES), ())
+
+
 def confusion_partners(word: str) -> frozenset[str]:
     """The words `word` may have been meant as (lowercase), or an empty set."""
     return _partners_index().get(word.lower().translate(_APOSTROPHES), frozenset())

@@ -13,6 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from spelltune.atomic import atomic_directory, open_atomic, write_json, write_text
+from spelltune.correct.confusion import confusion_partners
 from spelltune.data.config import CATEGORIES, COMPLEXITIES, DataConfig, MisspellingSource, SentenceSource
 from spelltune.data.corruption.sentence import corrupt_sentence
 from spelltune.data.lexicon.homophones import confusables_of
@@ -153,6 +154,12 @@ def _error_count(complexity: str, words: int, config: DataConfig) -> int:
     return min(config.max_errors_per_sentence, max(4, round(2 * config.word_error_rate * words)))
 
 
+def has_confusable_word(text: str) -> bool:
+    """Whether `text` holds a word of 4+ letters that a writer confuses with another real word
+    (their, where, from, week), so leaving it unchanged is a decision, not a default."""
+    return any(len(word) >= 4 and confusion_partners(word) for word in words_in(text))
+
+
 def complexity_of(error_count: int) -> str:
     """simple = one error, medium = two or three, complex = four or more; none for a clean pair."""
     if error_count == 0:
@@ -198,13 +205,16 @@ def generate_split_pairs(
         for category in CATEGORIES
         for long in (False, True)
     }
+    confusable_pool = _SentencePool([s for s in sentences if has_confusable_word(s.text)] or sentences,
+                                    random.Random(rng.random()))
     complexity_names = list(COMPLEXITIES)
     complexity_weights = [config.complexity_mix.get(c, 0.0) for c in complexity_names]
     pairs: list[CorrectionPair] = []
     for category in tqdm(categories, desc=f"building {split}", unit="pair", leave=False, disable=None):
         lowercase = category != "case" and rng.random() < config.lowercase_share
         if category == "pass_through":
-            sentence = pools[(category, False)].next()
+            confusable = rng.random() < config.pass_through_confusable_share
+            sentence = (confusable_pool if confusable else pools[(category, False)]).next()
             text = sentence.text.lower() if lowercase else sentence.text
             pairs.append(CorrectionPair(text, text, category, f"{sentence.source}|clean", (), "none"))
             continue
@@ -291,6 +301,9 @@ def summarize(
         "by_source": counter([p.source for p in all_pairs]),
         "lowercase_pairs": sum(1 for p in all_pairs if p.output == p.output.lower()),
         "pass_through_share": round(sum(p.category == "pass_through" for p in all_pairs) / max(total, 1), 4),
+        "pass_through_with_confusable_word": sum(
+            p.category == "pass_through" and has_confusable_word(p.input) for p in all_pairs
+        ),
         "heldout_words": len(heldout),
         "eval_pairs_with_heldout_words": heldout_in_eval,
     }

@@ -16,6 +16,7 @@ CATEGORY_MEANINGS: dict[str, str] = {
     "pass_through": "clean text; output equals input (teaches the model to leave correct text alone)",
     "typo": "keyboard and letter slips: adjacent key, neighbour-key insertion, deletion, doubling, transposition",
     "homophone": "real-word swaps: their/there/they're, your/you're, its/it's, to/too/two, then/than, ...",
+    "real_word": "a real word people write by mistake for another: form for from, gust for just, tow for two",
     "contraction": "missing apostrophes: dont, Im, shouldnt, theyre",
     "dyslexic": "mirror letters b/d, p/q, m/w, n/u and reversed letter order (was/saw)",
     "split_merge": "a space inside a word (sen tence) or missing between two (infront, alot)",
@@ -84,6 +85,8 @@ def write_card(
         f"- {stats['heldout_words']} held-out words (`heldout_words.txt`) are never corrupted in train;",
         f"  {stats['eval_pairs_with_heldout_words']} validation/test pairs contain them.",
         f"- {stats['lowercase_pairs']:,} pairs are fully lowercase on both sides (learner-style text).",
+        f"- {stats.get('pass_through_with_confusable_word', 0):,} unchanged pairs hold a confusable word used rightly"
+        " (their, where, from): text the model must leave as written.",
         "- `spelltune data check DIR` verifies both properties.",
         "",
         "## Categories",

@@ -14,6 +14,7 @@ CATEGORIES: tuple[str, ...] = (
     "pass_through",
     "typo",
     "homophone",
+    "real_word",
     "contraction",
     "dyslexic",
     "split_merge",
@@ -73,19 +74,23 @@ class DataConfig:
     category_mix: dict[str, float] = field(
         default_factory=lambda: {
             "pass_through": 0.15,
-            "typo": 0.20,
+            "typo": 0.16,
             "homophone": 0.15,
+            "real_word": 0.10,
             "contraction": 0.12,
-            "dyslexic": 0.08,
-            "split_merge": 0.08,
-            "real_misspelling": 0.14,
-            "case": 0.08,
+            "dyslexic": 0.07,
+            "split_merge": 0.07,
+            "real_misspelling": 0.11,
+            "case": 0.07,
         }
     )
     # simple = 1 error; medium = 2-3; complex = 4 or more.
     complexity_mix: dict[str, float] = field(
         default_factory=lambda: {"simple": 0.4, "medium": 0.4, "complex": 0.2}
     )
+    # Share of pass-through pairs drawn from sentences holding a confusable word of 4+ letters (their,
+    # where, from, week): correct text the model must leave as written although a partner exists.
+    pass_through_confusable_share: float = 0.5
     # Share of words corrupted in medium (x1) and complex (x2) sentences, within the bounds above.
     word_error_rate: float = 0.15
     max_errors_per_sentence: int = 6
@@ -99,7 +104,7 @@ class DataConfig:
         if self.pairs < 1:
             raise ConfigError("pairs must be at least 1")
         for name in ("validation_fraction", "test_fraction", "heldout_word_fraction", "lowercase_share",
-                     "same_category_share", "word_error_rate"):
+                     "same_category_share", "pass_through_confusable_share", "word_error_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, not {value}")

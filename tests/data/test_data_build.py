@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -99,10 +100,39 @@ def test_quick_preset_has_every_category_and_the_targets(tmp_path: Path) -> None
     assert set(by_category) == set(CATEGORIES)
     assert by_category["contraction"] >= 300 and by_category["homophone"] >= 300 and by_category["dyslexic"] >= 150
     assert 0.10 <= report.stats["pass_through_share"] <= 0.20
+    assert report.stats["pass_through_with_confusable_word"] >= 0.5 * by_category["pass_through"]
+    assert by_category["real_word"] >= 400
     complexity = report.stats["by_complexity"]
     corrupted = sum(v for k, v in complexity.items() if k != "none")
     assert abs(complexity["simple"] / corrupted - 0.4) < 0.05 and abs(complexity["complex"] / corrupted - 0.2) < 0.05
     assert check_dataset(tmp_path).ok
+
+
+def test_pass_through_pairs_hold_confusable_words_at_the_configured_share(tmp_path: Path) -> None:
+    from spelltune.data.build import has_confusable_word
+
+    def confusable_share(share: float, out: Path) -> float:
+        build_dataset(load_data_config(QUICK, ["pairs=1500", f"pass_through_confusable_share={share}"]), out)
+        rows = [json.loads(line) for line in (out / "train.jsonl").read_text().splitlines()]
+        kept = [row for row in rows if row["category"] == "pass_through"]
+        assert kept and all(row["input"] == row["output"] for row in kept)
+        return sum(has_confusable_word(row["input"]) for row in kept) / len(kept)
+
+    assert confusable_share(1.0, tmp_path / "all") == 1.0
+    assert confusable_share(0.0, tmp_path / "none") < 0.9  # plain sentences: many hold no such word
+    assert has_confusable_word("Send it from home.") and not has_confusable_word("The cat sat.")
+
+
+def test_real_word_pairs_swap_in_a_real_word_the_output_had() -> None:
+    from spelltune.correct.dictionary import known_words
+    from spelltune.data.corruption.sentence import corrupt_sentence
+
+    rng = random.Random(3)
+    for _ in range(30):
+        corrupted = corrupt_sentence("I walked home from the station with my friend.", "real_word", 1, rng)
+        assert corrupted is not None and corrupted.error_types == ["real_word_error"]
+        changed = [w for w in corrupted.text.rstrip(".").split() if w not in "I walked home from the station with my friend".split()]
+        assert len(changed) == 1 and changed[0].lower() in known_words()
 
 
 def test_hf_format_saves_a_dataset_dict(tmp_path: Path) -> None:

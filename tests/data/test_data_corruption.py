@@ -18,6 +18,7 @@ from spelltune.data.corruption import (
     substitute_adjacent_key,
     substitute_real_misspelling,
     swap_homophone,
+    swap_real_word_error,
     transpose_letters,
 )
 from spelltune.data.corruption.dyslexic import MIRROR_LETTERS
@@ -123,6 +124,20 @@ def test_swap_homophone_stays_in_the_set_and_keeps_case() -> None:
         assert swap_homophone("then", rng) == "than"
         assert swap_homophone("eight", rng) == "ate"
     assert swap_homophone("sentence", rng) is None
+
+
+def test_swap_real_word_error_writes_a_listed_slip_or_mined_error_in_the_words_case() -> None:
+    from spelltune.correct.confusion import confusion_partners, real_word_errors_for
+
+    rng = random.Random(0)
+    assert "form" in real_word_errors_for("from") and "from" in real_word_errors_for("form")  # slips go both ways
+    for _ in range(20):
+        swapped = swap_real_word_error("From", rng)
+        assert swapped is not None and swapped[0].isupper() and swapped.lower() in real_word_errors_for("from")
+        # The corrector's confusion sets lead every error back to the word it was made from.
+        assert "from" in confusion_partners(swapped)
+    assert swap_real_word_error("sentence", rng) is None
+    assert swap_real_word_error("don't", rng) is None
 
 
 def test_drop_apostrophe_removes_only_the_apostrophe() -> None:

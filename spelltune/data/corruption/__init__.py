@@ -6,7 +6,7 @@ from spelltune.data.corruption.dyslexic import reverse_dyslexic_letters
 from spelltune.data.corruption.keyboard import insert_neighbour_key, substitute_adjacent_key
 from spelltune.data.corruption.letters import delete_letter, double_letter, transpose_letters
 from spelltune.data.corruption.misspellings import substitute_real_misspelling
-from spelltune.data.corruption.real_words import drop_apostrophe, swap_homophone
+from spelltune.data.corruption.real_words import drop_apostrophe, swap_homophone, swap_real_word_error
 from spelltune.data.corruption.spacing import merge_words, split_word
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "substitute_adjacent_key",
     "substitute_real_misspelling",
     "swap_homophone",
+    "swap_real_word_error",
     "transpose_letters",
 ]

@@ -1,9 +1,11 @@
-"""Real-word errors: a homophone or confusable swapped in, or a contraction's apostrophe dropped."""
+"""Real-word errors: a homophone or confusable swapped in, a mined real-word error or slip written
+for the word, or a contraction's apostrophe dropped."""
 
 from __future__ import annotations
 
 import random
 
+from spelltune.correct.confusion import real_word_errors_for
 from spelltune.correct.dictionary import match_case
 from spelltune.data.lexicon.homophones import confusables_of
 
@@ -27,3 +29,12 @@ def drop_apostrophe(word: str, rng: random.Random) -> str | None:
         return None
     bare = word.replace("'", "").replace("\u2019", "")
     return bare if bare.isalpha() else None
+
+
+def swap_real_word_error(word: str, rng: random.Random) -> str | None:
+    """A real word people write by mistake for `word` (from -> form, just -> gust, two -> tow), in
+    `word`'s case: the mined real-word errors and one-letter slips of the correction lexicon."""
+    options = real_word_errors_for(word)
+    if not options or not word.isalpha():
+        return None
+    return match_case(word, rng.choice(options))

@@ -12,7 +12,7 @@ from spelltune.data.corruption.dyslexic import reverse_dyslexic_letters
 from spelltune.data.corruption.keyboard import insert_neighbour_key, substitute_adjacent_key
 from spelltune.data.corruption.letters import delete_letter, double_letter, transpose_letters
 from spelltune.data.corruption.misspellings import substitute_real_misspelling
-from spelltune.data.corruption.real_words import drop_apostrophe, swap_homophone
+from spelltune.data.corruption.real_words import drop_apostrophe, swap_homophone, swap_real_word_error
 from spelltune.data.corruption.spacing import merge_words, split_word
 from spelltune.data.words import WORD
 
@@ -31,6 +31,7 @@ TYPO_ERRORS: dict[str, WordCorruption] = {
 SINGLE_ERRORS: dict[str, dict[str, WordCorruption]] = {
     "typo": TYPO_ERRORS,
     "homophone": {"homophone": swap_homophone},
+    "real_word": {"real_word_error": swap_real_word_error},
     "contraction": {"missing_apostrophe": drop_apostrophe},
     "dyslexic": {"dyslexic_reversal": reverse_dyslexic_letters},
     "split_merge": {"split_word": split_word},  # merged_words is handled apart: it takes two words
@@ -41,6 +42,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "split_word",
     "merged_words",
     "homophone",
+    "real_word_error",
     "missing_apostrophe",
     "dyslexic_reversal",
     "real_misspelling",
@@ -51,6 +53,7 @@ BACKGROUND_MIX: tuple[tuple[str, float], ...] = (
     ("typo", 0.45),
     ("real_misspelling", 0.2),
     ("homophone", 0.1),
+    ("real_word", 0.05),
     ("split_merge", 0.1),
     ("contraction", 0.08),
     ("dyslexic", 0.07),
