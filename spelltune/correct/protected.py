@@ -43,8 +43,29 @@ def protected_kind(token: str, sentence_start: bool) -> str | None:
     if len(letters) >= 2 and all(char.isupper() for char in letters):
         return "acronym"
     if core[0].isupper() and not sentence_start and core not in _ALWAYS_CAPITALISED:
-        return "name"
+        return None if is_misspelled_calendar_name(core) else "name"
     return None
+
+
+# Days and months of six letters or more: capitalised, so a misspelling of one looks like a name.
+_CALENDAR_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                   "february", "august", "september", "october", "november", "december")
+
+
+def is_misspelled_calendar_name(word: str) -> bool:
+    """Whether `word` is a misspelled day or month ("Tuseday", "Febuary", "Satrday"): no known word, six
+    letters or more, within two edits of one and sounding like it (same Metaphone key). Shorter names
+    (Mai, Frida) and names that only look alike (Sundar, Fridman) stay names."""
+    import jellyfish
+    from rapidfuzz.distance import OSA
+
+    from spelltune.correct.dictionary import known_words
+
+    lower = word.lower()
+    if len(lower) < 6 or not lower.isalpha() or lower in known_words():
+        return False
+    key = jellyfish.metaphone(lower)
+    return any(OSA.distance(lower, name) <= 2 and jellyfish.metaphone(name) == key for name in _CALENDAR_NAMES)
 
 
 # Abbreviations whose full stop does not end a sentence ("Dr. Adeyemi" is a name, not a new sentence).

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from spelltune.correct.confusion import confusion_partners, contractions
 from spelltune.correct.dictionary import known_words, load_symspell, match_case
 from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
+from spelltune.data.corruption.dyslexic import MIRROR_LETTERS
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 
@@ -43,6 +44,11 @@ class RescoreSettings:
     max_edit_distance: int = 2
     # Log-probability (nats) a candidate pays per edit: the closer spelling wins unless context says otherwise.
     distance_penalty: float = 1.0
+    # Edits a b/d, p/q, m/w or n/u substitution counts as (dyslexic mirror letters: "dook" is nearer
+    # "book" than "door"), and edits forgiven to a candidate that sounds like the writer's word (the
+    # same Metaphone key: "nxet" -> "next" rather than "new"). 1.0 and 0.0 turn them off.
+    mirror_letter_cost: float = 1.0
+    sound_alike_discount: float = 0.0
     # Nats that keeping a word the dictionary does not know pays. The model learned to copy most of its
     # input, so it favours writing a misspelling again; a missed error costs the writer more than a
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
@@ -108,7 +114,7 @@ class Slot:
     start: int
     end: int
     variants: list[str]
-    distances: list[int]
+    distances: list[float]
     known: list[bool]
     # "misspelling" (a word no list knows) or "confusion" (a correct word in a confusion set).
     kind: str = "misspelling"
@@ -210,9 +216,27 @@ def _guarded(slot: Slot, source: str, written_start: int, guard) -> Slot:
                 [slot.known[i] for i in keep], kind=slot.kind, written=slot.written)
 
 
-def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> Slot:
+def spelling_distance(written: str, variant: str, settings: RescoreSettings) -> float:
+    """Edits from `written` to `variant` (optimal string alignment: a swap of neighbours is one), where a
+    mirror-letter substitution costs `mirror_letter_cost` and a variant with the writer's sound (same
+    Metaphone key) is forgiven `sound_alike_discount` edits, never below half an edit."""
+    import jellyfish
     from rapidfuzz.distance import OSA
 
+    a, b = written.lower(), variant.lower()
+    if a == b:
+        return 0.0
+    distance = float(OSA.distance(a, b))
+    if len(a) == len(b):
+        substitutions = [(x, y) for x, y in zip(a, b) if x != y]
+        distance = min(distance, sum(settings.mirror_letter_cost if MIRROR_LETTERS.get(x) == y else 1.0
+                                     for x, y in substitutions))
+    if settings.sound_alike_discount and jellyfish.metaphone(a) == jellyfish.metaphone(b):
+        distance = max(0.5, distance - settings.sound_alike_discount)
+    return distance
+
+
+def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> Slot:
     expansions = [_in_case_of(written, contractions()[written.lower()])] if written.lower() in contractions() else []
     variants = list(dict.fromkeys([current, written] + expansions
                                   + [word for word, _ in dictionary_candidates(written, settings)]))
@@ -220,7 +244,7 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> 
         start,
         start + len(current),
         variants,
-        [OSA.distance(written.lower(), variant.lower()) for variant in variants],
+        [spelling_distance(written, variant, settings) for variant in variants],
         [variant.lower() in known_words() or variant.lower() in contractions().values() for variant in variants],
         written=written,
     )

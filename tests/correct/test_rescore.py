@@ -213,3 +213,34 @@ def test_two_changes_do_not_prop_each_other_up():
              "a two our drive": -14.0}
     rescorer = _PreferringScorer(table, RescoreSettings(confusion_margin=2.0))
     assert rescorer.rescore("a tow hour drive", "a tow hour drive") == "a two hour drive"
+
+
+def test_mirror_letters_and_sound_alike_spellings_count_as_nearer():
+    from spelltune.correct.rescore import spelling_distance
+
+    plain = RescoreSettings(mirror_letter_cost=1.0, sound_alike_discount=0.0)
+    dyslexia_aware = RescoreSettings(mirror_letter_cost=0.5, sound_alike_discount=0.5)
+    assert spelling_distance("dook", "book", plain) == spelling_distance("dook", "door", plain) == 1.0
+    assert spelling_distance("dook", "book", dyslexia_aware) == 0.5 < spelling_distance("dook", "door", dyslexia_aware)
+    assert spelling_distance("nxet", "next", plain) == 1.0  # a swap of neighbours is one edit
+    assert spelling_distance("nxet", "next", dyslexia_aware) == 0.5  # ...and sounds the same
+    assert spelling_distance("nxet", "new", dyslexia_aware) == 2.0
+    assert spelling_distance("Dook", "dook", dyslexia_aware) == 0.0
+
+
+def test_dyslexia_aware_distances_decide_between_equally_likely_candidates():
+    table = {"the dook is here": -30.0, "the book is here": -10.0, "the door is here": -9.8}
+    plain = _PreferringScorer(table, RescoreSettings(mirror_letter_cost=1.0))
+    aware = _PreferringScorer(table, RescoreSettings(mirror_letter_cost=0.5))
+    assert plain.rescore("the dook is here", "the dook is here") == "the door is here"
+    assert aware.rescore("the dook is here", "the dook is here") == "the book is here"
+
+
+def test_a_misspelled_day_or_month_is_no_name_but_look_alike_names_are():
+    from spelltune.correct.protected import protected_kind
+
+    for misspelled in ("Tuseday", "Wednsday", "Thrusday", "Satrday"):
+        assert protected_kind(misspelled, sentence_start=False) is None
+    for name in ("Mai", "Frida", "Julie", "Augusta", "Sundar", "Fridman", "Thursby", "Tuesday"):
+        assert protected_kind(name, sentence_start=False) == "name"
+    assert [m.word for m in find_misspellings("I saw Sundar on Tuseday.", SETTINGS)] == ["Tuseday"]
