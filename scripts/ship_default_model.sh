@@ -26,6 +26,8 @@ $BIN/python - "$adapter/adapter_config.json" "$TARGET/adapter_config.json" <<'PY
 import json, sys
 config = json.load(open(sys.argv[1]))
 config["base_model_name_or_path"] = "smollm2-135m"
+if isinstance(config.get("target_modules"), list):  # PEFT writes a set: same adapter, another order
+    config["target_modules"] = sorted(config["target_modules"])
 json.dump(config, open(sys.argv[2], "w"), indent=2, sort_keys=True)
 PY
 {
