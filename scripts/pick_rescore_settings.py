@@ -3,7 +3,8 @@
 Rule: among grid points that keep every correct dev sentence holding a confusable word as written and
 break no more dev words than the baseline point (the settings shipped before the sweep), the one with
 the best dev exact match summed over the suites. Ties go to the larger confusion margin, then to the
-point that differs from the baseline in fewer settings. Prints the chosen point as `key=value` lines.
+point that differs from the baseline in fewer settings, then to the first in grid order. Prints the
+chosen point as `key=value` lines.
 
     python scripts/pick_rescore_settings.py runs/rescore-sweep/dev/sweep.json \
         --baseline rescore.confusion_margin=2 --baseline rescore.distance_penalty=1 ...

@@ -46,9 +46,10 @@ class RescoreSettings:
     distance_penalty: float = 1.0
     # Edits a b/d, p/q, m/w or n/u substitution counts as (dyslexic mirror letters: "dook" is nearer
     # "book" than "door"), and edits forgiven to a candidate that sounds like the writer's word (the
-    # same Metaphone key: "nxet" -> "next" rather than "new"). 1.0 and 0.0 turn them off.
+    # same Metaphone key: "nxet" -> "next" rather than "new"). 1.0 and 0.0 turn them off; the values
+    # shipped are the dev sweep's pick (scripts/pick_rescore_settings.py).
     mirror_letter_cost: float = 1.0
-    sound_alike_discount: float = 0.0
+    sound_alike_discount: float = 0.5
     # Nats that keeping a word the dictionary does not know pays. The model learned to copy most of its
     # input, so it favours writing a misspelling again; a missed error costs the writer more than a
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
