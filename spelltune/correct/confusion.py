@@ -18,6 +18,10 @@ from importlib.resources import files
 
 _APOSTROPHES = str.maketrans({"’": "'"})
 
+# Mirror-image letters dyslexic writers swap (b/d, p/q, m/w, n/u): the data stage writes them, the
+# second pass counts them as smaller edits.
+MIRROR_LETTERS: dict[str, str] = {"b": "d", "d": "b", "p": "q", "q": "p", "m": "w", "w": "m", "n": "u", "u": "n"}
+
 
 def _data_lines(name: str) -> list[str]:
     text = (files("spelltune.correct") / "lexicon" / name).read_text(encoding="utf-8")

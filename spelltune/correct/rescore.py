@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spelltune.correct.confusion import confusion_partners, contractions
+from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, contractions
 from spelltune.correct.dictionary import known_words, load_symspell, match_case
 from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
-from spelltune.data.corruption.dyslexic import MIRROR_LETTERS
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 

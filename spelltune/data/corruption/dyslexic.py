@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-MIRROR_LETTERS: dict[str, str] = {"b": "d", "d": "b", "p": "q", "q": "p", "m": "w", "w": "m", "n": "u", "u": "n"}
+from spelltune.correct.confusion import MIRROR_LETTERS
+
+__all__ = ["MIRROR_LETTERS", "reverse_dyslexic_letters"]
 
 
 def reverse_dyslexic_letters(word: str, rng: random.Random) -> str | None:
