@@ -51,6 +51,7 @@ class Refused:
     original: str
     proposed: str
     reason: str
+    hint: bool = False  # whether an editor may offer it as a weak hint
 
 
 @dataclass

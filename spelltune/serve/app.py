@@ -82,6 +82,7 @@ class Refused(BaseModel):
     original: str
     proposed: str
     reason: str
+    hint: bool = False  # whether an editor may offer it as a weak hint (serve.suggestions.worth_a_hint)
 
 
 class CorrectResponse(BaseModel):

@@ -43,6 +43,21 @@ def _is_known_word(word: str) -> bool:
     return word.lower() in known_words() or word.lower().replace("’", "'") in known_words()
 
 
+# Refusals that protect meaning or a token: never offered to the writer, not even as a hint.
+_NEVER_HINTED = ("changes a", "drops a negation", "adds a negation", "drops part of a contraction",
+                 "replaces a correctly spelled word")
+
+
+def worth_a_hint(original: str, proposed: str | None, reason: str) -> bool:
+    """Whether an editor may offer a refused proposal as a weak hint: only for a misspelled word (one no word
+    list knows) of at most three words, never when the refusal protects meaning or a token (a name, a
+    number, a negation) and never when every word was spelled correctly ("Yesterday" -> "Today")."""
+    if not proposed or proposed == original or reason.startswith(_NEVER_HINTED):
+        return False
+    words = _WORD.findall(original)
+    return 0 < len(words) <= 3 and not all(_is_known_word(word) for word in words)
+
+
 @dataclass(frozen=True)
 class LinePlacement:
     """One corrected line and where it starts in the whole input."""
@@ -76,6 +91,7 @@ def suggestion_dicts(placed: list[LinePlacement]) -> tuple[list[dict], list[dict
                 "original": rejection.original,
                 "proposed": rejection.proposed,
                 "reason": rejection.reason,
+                "hint": worth_a_hint(rejection.original, rejection.proposed, rejection.reason),
             })
     return suggestions, refused
 

@@ -41,6 +41,7 @@ def test_refused_proposals_come_back_placed_on_a_trained_tiny_model(serve, http,
     assert reasons == {"changes a name", "changes a number"}
     for refused in body["refused"]:
         assert text[refused["offset"]:refused["offset"] + refused["length"]] == refused["original"]
+        assert refused["hint"] is False  # a name or a number is never offered, not even as a weak hint
 
 
 @pytest.mark.parametrize("body, fragment", [

@@ -28,3 +28,19 @@ def test_apply_edits_in_any_order():
 
     edits = [Edit(8, 11, "teh", "the"), Edit(0, 4, "Ther", "The")]
     assert apply_edits("Ther is teh cat", edits) == "The is the cat"
+
+
+@pytest.mark.parametrize("original, proposed, reason, offered", [
+    ("tought", "told", "replaces a word with a different one", True),        # a misspelling: worth a look
+    ("Yesterday", "Today", "replaces a word with a different one", False),   # correct word: a meaning change
+    ("wasnt", "was", "drops a negation", False),
+    ("Jhon", "John", "changes a name", False),
+    ("5pm", "6pm", "changes a number", False),
+    ("orreries", "orrearies", "replaces a correctly spelled word", False),
+    ("teh big dgo sat", "the big dog sat", "rewrites several words", False),  # more than three words
+    ("teh", None, "drops a word", False),
+])
+def test_only_refused_misspellings_become_hints(original, proposed, reason, offered):
+    from spelltune.serve.suggestions import worth_a_hint
+
+    assert worth_a_hint(original, proposed, reason) is offered

@@ -84,7 +84,7 @@
       if (sequence !== checkSequence || textarea.value !== text) return; // the text moved on meanwhile
       const found = body.suggestions.filter((s) => !dismissed.has(keyOf(s)) && !inDictionary(s.original));
       const hints = body.refused
-        .filter((r) => r.proposed && r.proposed !== r.original && r.original.trim().split(/\s+/).length <= 3)
+        .filter((r) => r.hint) // the server offers only misspellings, never a meaning or name change
         .map((r) => ({ ...r, id: `h${r.id}`, replacement: r.proposed, kind: "hint", confidence: null }))
         .filter((h) => !dismissed.has(keyOf(h)) && !inDictionary(h.original) && !found.some((s) => overlaps(s, h)));
       suggestions = [...found, ...hints].sort((a, b) => a.offset - b.offset);
