@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from functools import lru_cache
 
@@ -56,13 +57,36 @@ def load_corrector(
     if spec in CLASSIC_CORRECTORS:
         return _classic_corrector(spec)
 
-    from spelltune.correct.lm import LMCorrector
-
     config = with_overrides(config or CorrectorConfig(), batch_size=batch_size, device=device, dtype=dtype,
                             rescore=rescore, engine=engine)
-    settings = config.engine
-    loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type)
-    return LMCorrector(loaded, config)
+    return _lm_corrector(spec, config)
+
+
+# Correctors built so far, by spec and settings: `fix` asks for its corrector once per chunk of lines.
+_LM_CORRECTORS: dict[tuple[str, str], Corrector] = {}
+_LM_CORRECTORS_LOCK = threading.Lock()
+
+
+def forget_loaded_models() -> None:
+    """Drop every engine and corrector this process loaded (their memory goes with the last user)."""
+    with _LM_CORRECTORS_LOCK:
+        _LM_CORRECTORS.clear()
+    cached_engine.cache_clear()
+
+
+def _lm_corrector(spec: str, config: CorrectorConfig) -> Corrector:
+    """The LM corrector for `spec` with `config`, built once per process (its engine is shared wider)."""
+    from spelltune.correct.lm import LMCorrector
+
+    key = (spec, repr(config))
+    with _LM_CORRECTORS_LOCK:
+        if key not in _LM_CORRECTORS:
+            settings = config.engine
+            loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type)
+            if len(_LM_CORRECTORS) >= 16:
+                _LM_CORRECTORS.clear()
+            _LM_CORRECTORS[key] = LMCorrector(loaded, config)
+        return _LM_CORRECTORS[key]
 
 
 def with_overrides(config: CorrectorConfig, *, batch_size: int | None = None, device: str | None = None,

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from spelltune.engine.bounds import ScoreBound
+
 
 @dataclass(frozen=True)
 class EngineInfo:
@@ -27,6 +29,10 @@ class EngineInfo:
     description: str
     requires: str  # what to install, as a user would type it
     available: bool
+
+
+# Texts whose token ids an engine keeps (a few batches of prompts and their variants).
+ENCODED_TEXTS_KEPT = 8192
 
 
 class Engine(ABC):
@@ -39,6 +45,7 @@ class Engine(ABC):
         self.spec = spec  # the model spec it was loaded from
         self.name = name  # a short display name for tables and logs
         self.tokenizer = tokenizer  # a Hugging Face tokenizer; prompts are rendered with it
+        self._encoded: dict[str, tuple[int, ...]] = {}  # text -> token ids: a prompt is split once
 
     # -- generation -------------------------------------------------------------------------------
 
@@ -67,6 +74,17 @@ class Engine(ABC):
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
         """`score` for many (prefix, continuations) requests; backends share work across them."""
 
+    def score_bounds(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[ScoreBound]]:
+        """For each continuation of each request, its score or an upper bound on it, cheaply.
+
+        One pass over a reference sequence (the first continuation, or what the model has just
+        generated after that prefix) scores it exactly and bounds every other continuation by its
+        tokens up to and including the one where it leaves the reference: every later token can only
+        lower the score (spelltune/engine/bounds.py). A caller scores exactly, with `score_many`, only
+        the continuations that can still win. Backends without a cheaper way give exact scores.
+        """
+        return [[ScoreBound(value, True) for value in row] for row in self.score_many(requests)]
+
     # -- inspection (parity checks) ---------------------------------------------------------------
 
     def next_token_logits(self, prompts: Sequence[str]) -> Any:
@@ -76,8 +94,15 @@ class Engine(ABC):
     # -- helpers shared by backends ---------------------------------------------------------------
 
     def encode(self, text: str) -> list[int]:
-        """Token ids of `text` with no special tokens added (special tokens written in it are kept)."""
-        return self.tokenizer(text, add_special_tokens=False).input_ids
+        """Token ids of `text` with no special tokens added (special tokens written in it are kept).
+
+        Texts are split once (the same prompt is scored for every word of its sentence)."""
+        ids = self._encoded.get(text)
+        if ids is None:
+            if len(self._encoded) >= ENCODED_TEXTS_KEPT:
+                self._encoded.clear()
+            ids = self._encoded[text] = tuple(self.tokenizer(text, add_special_tokens=False).input_ids)
+        return list(ids)
 
     def stop_token_ids(self) -> list[int]:
         """Ids that end a generation: the tokenizer's EOS and the chat template's end of turn."""

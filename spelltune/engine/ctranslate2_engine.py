@@ -14,7 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from spelltune.engine.base import Engine, budgets
+from spelltune.engine.bounds import ScoreBound, bounds_from_rows
 from spelltune.errors import EngineError
 
 # Written beside a conversion: what spelltune knows about the source model.
@@ -73,6 +76,10 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
 
 
 MIN_STATIC_PREFIX_TOKENS = 8
+# Tokens per forward_batch / score_batch call: CTranslate2 computes the logits of every position of a
+# batch at once ([batch, length, vocabulary] floats: 128 tokens of a 49k vocabulary are 25 MB).
+FORWARD_TOKENS = 128
+SCORE_TOKENS = 256
 
 
 def _common_prefix_length(rows: Sequence[Sequence[str]]) -> int:
@@ -107,13 +114,15 @@ def _architectures(source: Path) -> list[str]:
 
 
 class CTranslate2Engine(Engine):
-    """Greedy generation with `Generator.generate_batch` and scoring with `Generator.score_batch`."""
+    """Greedy generation with `Generator.generate_batch`, scoring with `forward_batch` and `score_batch`.
+
+    Everything runs on the one CTranslate2 model: there is no second copy of the weights.
+    """
 
     backend = "ctranslate2"
 
     def __init__(self, model_dir: Path, tokenizer: Any, spec: str, name: str, device: str = "cpu",
-                 compute_type: str = "default", threads: int = 0,
-                 prefix_scorer: Callable[[], Engine] | None = None):
+                 compute_type: str = "default", threads: int = 0):
         import ctranslate2
 
         super().__init__(spec, name, tokenizer)
@@ -125,11 +134,6 @@ class CTranslate2Engine(Engine):
                                                intra_threads=threads or _default_threads())
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
-        # CTranslate2 cannot keep a prefix's keys and values between scoring calls, so every continuation
-        # would run its whole prompt again. Where the source weights are at hand, scoring runs on them in
-        # torch (shared prefixes run once); an exported directory alone scores with `score_batch`.
-        self._prefix_scorer_factory = prefix_scorer
-        self._prefix_scorer: Engine | None = None
         # The token start every prompt has shared so far (the system prompt): CTranslate2 keeps its keys
         # and values as a static prompt instead of recomputing them per batch (~10% at batch 16, same
         # answers). It only ever shrinks, so the runtime caches a handful of prefixes at most.
@@ -180,12 +184,41 @@ class CTranslate2Engine(Engine):
         return self._static_prefix, [tokens[shared:] for tokens in batch]
 
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
-        """Scores on the source weights with shared prefixes (see __init__), else with `score_batch`."""
-        if self._prefix_scorer_factory is not None:
-            if self._prefix_scorer is None:
-                self._prefix_scorer = self._prefix_scorer_factory()
-            return self._prefix_scorer.score_many(requests)
+        """Exact scores with `score_batch` (CTranslate2 keeps no keys and values between calls, so each
+        continuation runs with its prefix; callers bound first with `score_bounds`)."""
         return self.score_batch(requests)
+
+    def score_bounds(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[ScoreBound]]:
+        """Bounds on each continuation's score (see Engine.score_bounds) from one `forward_batch` over
+        prefix + first continuation; a first continuation that starts another request's (a word's sentence
+        cut a few words after it) is read from the longer one's pass."""
+        results: list[list[ScoreBound] | None] = [None] * len(requests)
+        pending: dict[tuple[int, ...], list[tuple[int, list[list[int]], int]]] = {}
+        for index, (prefix, continuations) in enumerate(requests):
+            prefix_ids = self.encode(prefix)
+            if not prefix_ids:
+                raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
+            ids = [self.encode(continuation) for continuation in continuations]
+            if ids:
+                pending.setdefault(tuple(prefix_ids + ids[0]), []).append((index, ids, len(prefix_ids)))
+            else:
+                results[index] = []
+        # Sequences sorted by length run a few at a time: the log-probabilities of every position are
+        # [batch, length, vocabulary] floats.
+        longest = sorted(pending, key=len, reverse=True)
+        runs: dict[tuple[int, ...], list[tuple[int, list[list[int]], int]]] = {}
+        for sequence in longest:
+            host = next((run for run in runs if run[: len(sequence)] == sequence), sequence)
+            runs.setdefault(host, []).extend(pending[sequence])
+        for chunk in _chunks_by_tokens(sorted(runs, key=len), FORWARD_TOKENS):
+            log_probs = _to_numpy(self.generator.forward_batch([list(sequence) for sequence in chunk],
+                                                              return_log_probs=True))
+            for row, sequence in enumerate(chunk):
+                for index, ids, start in runs[sequence]:  # start: the first continuation's first position
+                    table = log_probs[row, start - 1 : len(sequence)]
+                    results[index] = bounds_from_rows(sequence[start:], lambda i, token, t=table: float(t[i, token]),
+                                                      ids)
+        return [row if row is not None else [] for row in results]
 
     def score_batch(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
         """Every continuation of every request scored as one whole sequence in one `score_batch` call."""
@@ -204,23 +237,36 @@ class CTranslate2Engine(Engine):
                     sequences.append(self._tokens(prefix_ids + ids))
                     spans.append((len(prefix_ids), len(prefix_ids) + len(ids)))
             shapes.append(present)
-        results = self.generator.score_batch(sequences, max_batch_size=32) if sequences else []
+        # Batches of at most SCORE_TOKENS tokens, sorted by length (see FORWARD_TOKENS).
+        results = self.generator.score_batch(sequences, max_batch_size=SCORE_TOKENS, batch_type="tokens") \
+            if sequences else []
         # log_probs[i] is the log-probability of token i + 1 given tokens 0..i.
         totals = iter(sum(result.log_probs[start - 1 : end - 1]) for result, (start, end) in zip(results, spans))
         return [[float(next(totals)) if has_tokens else 0.0 for has_tokens in present] for present in shapes]
 
     def next_token_logits(self, prompts: Sequence[str]) -> Any:
         """Last-position logits of each prompt, from `forward_batch`."""
-        import ctranslate2
-        import numpy as np
+        return np.stack([_to_numpy(self.generator.forward_batch([self.encode(prompt)]))[0, -1] for prompt in prompts])
 
-        rows = []
-        for prompt in prompts:
-            logits = self.generator.forward_batch([self.encode(prompt)])
-            if logits.device != "cpu":
-                logits = logits.to_device(ctranslate2.Device.cpu)
-            rows.append(np.array(logits, dtype=np.float32)[0, -1])  # CPU storage: the array interface
-        return np.stack(rows)
+
+def _to_numpy(storage: Any) -> np.ndarray:
+    """A CTranslate2 StorageView as a float32 numpy array (a view of CPU storage; copied from a GPU)."""
+    import ctranslate2
+
+    if storage.device != "cpu":
+        storage = storage.to_device(ctranslate2.Device.cpu)
+    return np.asarray(storage, dtype=np.float32)  # CPU storage: the array interface, no copy
+
+
+def _chunks_by_tokens(sequences: list, budget: int) -> list[list]:
+    """Consecutive groups of sequences (sorted by length) whose padded size stays within `budget` tokens."""
+    chunks: list[list] = []
+    for sequence in sequences:
+        if chunks and len(sequence) * (len(chunks[-1]) + 1) <= budget:
+            chunks[-1].append(sequence)
+        else:
+            chunks.append([sequence])
+    return chunks
 
 
 def _default_threads() -> int:

@@ -36,32 +36,22 @@ def _load_torch(spec: str, device: str | None, dtype: str, compute_type: str) ->
 
 
 def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
-    from spelltune.engine.ctranslate2_engine import CTranslate2Engine, converted_model_dir, is_ctranslate2_dir
-    from spelltune.models.loading import pick_device
+    import ctranslate2
 
-    exported = is_ctranslate2_dir(Path(spec).expanduser())
-    model_dir = Path(spec).expanduser() if exported else converted_model_dir(spec)
+    from spelltune.engine.ctranslate2_engine import CTranslate2Engine, converted_model_dir, is_ctranslate2_dir
     from spelltune.models.loading import load_tokenizer
 
-    tokenizer = load_tokenizer(str(model_dir))
-    torch_device = pick_device(device) if device or importlib.util.find_spec("torch") else "cpu"
-    ct2_device, _, _ = torch_device.partition(":")
+    # CTranslate2 finds CUDA itself: torch (and its memory) is not needed on this path.
+    ct2_device, _, _ = (device or ("cuda" if ctranslate2.get_cuda_device_count() else "cpu")).partition(":")
     if ct2_device not in ("cpu", "cuda"):
-        raise EngineError(f"the ctranslate2 engine runs on cpu or cuda, not {torch_device}; use --engine torch")
+        raise EngineError(f"the ctranslate2 engine runs on cpu or cuda, not {device}; use --engine torch")
+    exported = is_ctranslate2_dir(Path(spec).expanduser())
+    model_dir = Path(spec).expanduser() if exported else converted_model_dir(spec)
+    tokenizer = load_tokenizer(str(model_dir))
     if compute_type == "default" and dtype not in ("auto", "float32"):
         compute_type = dtype
     return CTranslate2Engine(model_dir, tokenizer, spec=spec, name=display_name(spec), device=ct2_device,
-                             compute_type=compute_type,
-                             prefix_scorer=None if exported else lambda: _merged_torch_engine(spec, device, dtype))
-
-
-def _merged_torch_engine(spec: str, device: str | None, dtype: str) -> Engine:
-    from spelltune.engine.torch_engine import TorchEngine
-    from spelltune.models.loading import load_model
-    from spelltune.models.merged import merged_model_dir
-
-    loaded = load_model(str(merged_model_dir(spec)), device=device, dtype=dtype)
-    return TorchEngine(loaded.model, loaded.tokenizer, spec=spec, name=display_name(spec))
+                             compute_type=compute_type)
 
 
 def display_name(spec: str) -> str:

@@ -14,11 +14,13 @@ class TorchEngine(Engine):
     backend = "torch"
 
     def __init__(self, model: Any, tokenizer: Any, spec: str = "in-memory", name: str | None = None,
-                 prompt_lookup_tokens: int = 10):
+                 draft_tokens: int = 48):
         super().__init__(spec, name or spec, tokenizer)
         self.model = model
-        # At batch size 1, draft tokens from the prompt (a correction mostly copies its input): ~1.6x faster.
-        self.prompt_lookup_tokens = prompt_lookup_tokens
+        # At batch size 1, up to this many tokens drafted from the prompt are checked per forward pass (a
+        # correction mostly copies its input; engine/draft_decoding.py). 0: one token per pass.
+        self.draft_tokens = draft_tokens
+        self._word_starts: dict[int, bool] = {}
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
 
@@ -46,6 +48,8 @@ class TorchEngine(Engine):
         import torch
         from transformers import GenerationConfig
 
+        if len(prompts) == 1 and self.draft_tokens:
+            return [self._draft_generate(prompts[0], limits[0])]
         tokenizer = self.tokenizer
         padding_side = tokenizer.padding_side
         tokenizer.padding_side = "left"
@@ -57,13 +61,29 @@ class TorchEngine(Engine):
         stops = self.stop_token_ids()
         config = GenerationConfig(do_sample=False, num_beams=1, max_new_tokens=max(1, max(limits)),
                                   eos_token_id=stops, pad_token_id=tokenizer.pad_token_id)
-        if len(prompts) == 1 and self.prompt_lookup_tokens:
-            config.prompt_lookup_num_tokens = self.prompt_lookup_tokens
         with torch.inference_mode():
             output = self.model.generate(**encoded, generation_config=config)
         rows = output[:, encoded["input_ids"].shape[1] :].tolist()
         return [self.tokenizer.decode(_until_stop(row, stops)[:limit], skip_special_tokens=True)
                 for row, limit in zip(rows, limits)]
+
+    def _draft_generate(self, prompt: str, limit: int) -> str:
+        import torch
+
+        from spelltune.engine.draft_decoding import draft_decode
+
+        stops = self.stop_token_ids()
+        with torch.inference_mode():
+            ids, _ = draft_decode(self.model, self.encode(prompt), limit, stops, self._starts_word, self.draft_tokens)
+        return self.tokenizer.decode(ids, skip_special_tokens=True)
+
+    def _starts_word(self, token_id: int) -> bool:
+        """Whether a token begins a word (byte-level BPE's "Ġ" or SentencePiece's "▁" space marker)."""
+        known = self._word_starts.get(token_id)
+        if known is None:
+            token = self.tokenizer.convert_ids_to_tokens(token_id) or ""
+            known = self._word_starts[token_id] = token.startswith(("Ġ", "▁", " "))
+        return known
 
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
         """Prefixes run in token order on one growing cache: each runs only the tokens it does not share
@@ -88,6 +108,52 @@ class TorchEngine(Engine):
                     found = iter(scored)
                     results[index] = [next(found) if row else 0.0 for row in ids]
         return [row or [] for row in results]
+
+    def score_bounds(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[Any]]:
+        """Exact score of each request's first continuation and upper bounds of the others (see Engine):
+        one pass over prefix + first continuation on the shared-prefix cache."""
+        import torch
+
+        from spelltune.engine.bounds import bounds_from_rows
+
+        results: list[list[Any] | None] = [None] * len(requests)
+        by_prefix: dict[tuple[int, ...], list[int]] = {}
+        for index, (prefix, _) in enumerate(requests):
+            prefix_ids = tuple(self.encode(prefix))
+            if not prefix_ids:
+                raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
+            by_prefix.setdefault(prefix_ids, []).append(index)
+        trunk = _PrefixTrunk(self.model, self.device)
+        with torch.inference_mode():
+            for prefix_ids in sorted(by_prefix):
+                cache, last_log_probs = trunk.extend_to(list(prefix_ids))
+                rows_by_reference: dict[tuple[int, ...], Any] = {}
+                for index in by_prefix[prefix_ids]:
+                    ids = [self.encode(continuation) for continuation in requests[index][1]]
+                    if not ids or not ids[0]:
+                        results[index] = super().score_bounds([requests[index]])[0]
+                        continue
+                    reference = tuple(ids[0])
+                    if reference not in rows_by_reference:
+                        rows_by_reference[reference] = self._rows_after(cache, len(prefix_ids), last_log_probs,
+                                                                        list(reference))
+                    rows = rows_by_reference[reference]
+                    results[index] = bounds_from_rows(reference, lambda row, token, rows=rows: float(rows[row, token]),
+                                                      ids)
+        return [row or [] for row in results]
+
+    def _rows_after(self, prefix_cache: Any, prefix_length: int, last_log_probs: Any, ids: list[int]) -> Any:
+        """Log-probabilities [len(ids) + 1, vocabulary]: row i is the distribution after the prefix and
+        ids[:i]. The prefix cache is left as it was."""
+        import torch
+
+        output = self.model(
+            input_ids=torch.tensor([ids], device=self.device),
+            position_ids=torch.arange(prefix_length, prefix_length + len(ids), device=self.device).unsqueeze(0),
+            past_key_values=prefix_cache, use_cache=True,
+        )
+        prefix_cache.crop(-len(ids))
+        return torch.cat([last_log_probs.unsqueeze(0), output.logits[0].float().log_softmax(-1)]).cpu().numpy()
 
     def _score_continuations(self, prefix_cache: Any, prefix_length: int, last_log_probs: Any,
                              rows: list[list[int]]) -> list[float]:

@@ -129,6 +129,6 @@ def _notes(export_format: ExportFormat, check: bool) -> list[str]:
 
 def _release_engines() -> None:
     # The parity engines are cached per process; drop them so the next export does not hold two models.
-    from spelltune.correct.load import cached_engine
+    from spelltune.correct.load import forget_loaded_models
 
-    cached_engine.cache_clear()
+    forget_loaded_models()

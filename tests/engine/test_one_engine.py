@@ -36,3 +36,41 @@ def test_the_pattern_catches_what_it_is_meant_to():
     assert MODEL_CALLS.search("cache = prefix.past_key_values")
     assert MODEL_CALLS.search("logits = self.model(input_ids=ids).logits")
     assert not MODEL_CALLS.search("outputs = engine.generate(prompts, limits)")
+
+
+def test_the_default_path_loads_one_copy_of_the_weights(trained_tiny_model_dir, monkeypatch):
+    """Generation and both scoring passes run on the one loaded model: no second model object appears."""
+    import ctranslate2
+    import transformers
+
+    from spelltune.correct.config import CorrectorConfig
+    from spelltune.correct.load import forget_loaded_models, load_corrector
+    from spelltune.engine.ctranslate2_engine import converted_model_dir
+
+    converted_model_dir(str(trained_tiny_model_dir))  # the one-time conversion, cached, comes first
+    forget_loaded_models()
+    generators = []
+    real_generator = ctranslate2.Generator
+
+    def counted_generator(*args, **kwargs):
+        generators.append(args)
+        return real_generator(*args, **kwargs)
+
+    def second_model(*args, **kwargs):
+        raise AssertionError("a second copy of the model was loaded")
+
+    monkeypatch.setattr(ctranslate2, "Generator", counted_generator)
+    monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", second_model)
+    monkeypatch.setattr("spelltune.models.loading.load_model", second_model)
+    corrector = load_corrector(str(trained_tiny_model_dir), CorrectorConfig())
+    engine = corrector.engine
+    calls = []
+    for name in ("generate", "score_bounds", "score_many"):
+        method = getattr(engine, name)
+        monkeypatch.setattr(engine, name, lambda *a, _m=method, _n=name, **k: calls.append(_n) or _m(*a, **k))
+    corrections = corrector.correct_lines(["I beleive this is teh correct answr.", "we shud go home now",
+                                           "Their going form the bank too the shop."])
+    assert engine.backend == "ctranslate2" and len(generators) == 1
+    assert corrections[0].output == "I believe this is the correct answer."
+    assert {"generate", "score_bounds", "score_many"} <= set(calls)  # both passes ran, on that one model
+    forget_loaded_models()
