@@ -12,7 +12,7 @@ from spelltune.correct.guard import guard_correction
 from spelltune.correct.rescore import CandidateRescorer
 from spelltune.correct.segment import Piece, needs_model, split_into_pieces
 from spelltune.engine.base import Engine
-from spelltune.prompt import build_prompt, parse_completion
+from spelltune.prompt import parse_completion
 
 __all__ = ["GenerationSettings", "LMCorrector"]
 
@@ -111,7 +111,7 @@ class LMCorrector:
         ordered = sorted(texts, key=lambda text: (lengths[text], text))
         for first in range(0, len(ordered), self.batch_size):
             batch = ordered[first : first + self.batch_size]
-            prompts = [build_prompt(engine.tokenizer, text) for text in batch]
+            prompts = [self.rescorer.prompt_for(text) for text in batch]
             limits = [min(int(lengths[text] * settings.length_factor) + settings.length_margin,
                           settings.max_new_tokens) for text in batch]
             yield batch, engine.generate(prompts, limits, batch_size=len(batch))

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, contractions
-from spelltune.correct.dictionary import known_words, load_symspell, match_case
+from spelltune.correct.dictionary import dictionary_neighbours, known_words, match_case
 from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
@@ -57,6 +57,12 @@ class RescoreSettings:
     # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0
+    # The same for a confusable word's variants, scored as plain text (0: the whole rest of the sentence).
+    confusion_context_words_after: int = 0
+    # Score only the variants that can still win: one pass over the word as the correction has it bounds
+    # every other variant's score (its tokens up to where it differs, read from that pass), and a variant
+    # whose bound cannot beat it is dropped. The same choices as scoring every variant, for a fraction.
+    prune: bool = True
     # Correctly spelled words in a confusion set (their/there, its/it's, form/from) are decided too.
     confusion_sets: bool = True
     # Nats by which the model must prefer a confusion partner over the word as written: the margin that
@@ -95,12 +101,8 @@ def find_misspellings(text: str, settings: RescoreSettings) -> list[Misspelling]
 
 def dictionary_candidates(word: str, settings: RescoreSettings) -> list[tuple[str, int]]:
     """Dictionary words within `max_edit_distance` of `word`, in its case, with their distance."""
-    from symspellpy import Verbosity
-
-    suggestions = load_symspell().lookup(word.lower(), Verbosity.ALL, max_edit_distance=settings.max_edit_distance,
-                                         transfer_casing=False)
-    ranked = sorted(suggestions, key=lambda s: (s.distance, -s.count, s.term))[: settings.max_candidates]
-    return [(match_case(word, s.term), s.distance) for s in ranked]
+    ranked = dictionary_neighbours(word, settings.max_edit_distance)[: settings.max_candidates]
+    return [(match_case(word, term), distance) for term, distance, _ in ranked]
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,14 @@ def context_after(text: str, end: int, words: int) -> tuple[str, bool]:
     return text[end : counted[words - 1].end()], False
 
 
+# Nats of float noise between an engine's bound and its exact score (different passes and batch shapes):
+# a variant is dropped only when its bound is this much below the best exact score.
+PRUNE_SLACK = 0.05
+# Rounds of exact scoring when pruning: the best-bounded variant of each word in all but the last, then
+# every variant still in reach (each round is one engine call for all words of all sentences).
+PRUNE_ROUNDS = 3
+
+
 class CandidateRescorer:
     """Decides each misspelled word of a correction among dictionary spellings with the model's scores."""
 
@@ -279,6 +289,8 @@ class CandidateRescorer:
         self.engine = engine
         self.settings = settings or RescoreSettings()
         self.guard = guard  # a GuardConfig: candidates it would refuse are never offered
+        self._prompts: dict[str, str] = {}
+        self._end_of_turn: str | None = None
 
     def rescore(self, source: str, corrected: str) -> str:
         """`corrected` (the guarded correction of `source`) with each misspelling decided again."""
@@ -294,24 +306,69 @@ class CandidateRescorer:
             return [corrected for _, corrected in pairs]
         slots = [find_slots(source, corrected, self.settings, getattr(self, "guard", None))
                  for source, corrected in pairs]
-        requests, complete, fluency = [], [], []
+        requests, penalties = [], []
         for (source, corrected), sentence_slots in zip(pairs, slots):
             for slot in sentence_slots:
-                if slot.kind == "confusion":
-                    fluency.append([corrected[: slot.start] + variant + corrected[slot.end :] for variant in slot.variants])
-                    continue
-                after, reaches_end = context_after(corrected, slot.end, self.settings.context_words_after)
-                requests.append((source, [corrected[: slot.start] + variant + after for variant in slot.variants]))
-                complete.append(reaches_end)
-        scores = iter(self.batched_log_probs(requests, complete))
-        fluency_scores = iter(self.fluency_log_probs(fluency))
-        all_choices = [[slot.choose(next(fluency_scores if slot.kind == "confusion" else scores), self.settings)
-                        for slot in sentence_slots] for sentence_slots in slots]
+                requests.append(self.slot_request(source, corrected, slot))
+                penalties.append(slot.penalties(self.settings))
+        scores = iter(self.decisive_scores(requests, penalties))
+        all_choices = [[slot.choose(next(scores), self.settings) for slot in sentence_slots] for sentence_slots in slots]
         self._recheck_confusions([corrected for _, corrected in pairs], slots, all_choices)
-        results = []
-        for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices):
-            results.append(_apply(corrected, sentence_slots, choices))
-        return results
+        return [_apply(corrected, sentence_slots, choices)
+                for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices)]
+
+    def slot_request(self, source: str, corrected: str, slot: Slot) -> tuple[str, list[str]]:
+        """What the engine scores to decide `slot`: a prefix and one continuation per variant, the word
+        as the correction has it first. A misspelling's variants are the correction of `source` (the model
+        as corrector); a confusable word's are plain text after `fluency_prefix` (the model as language
+        model). Each takes the words after the slot that its `*context_words_after` setting allows."""
+        if slot.kind == "confusion":
+            after, _ = context_after(corrected, slot.end, self.settings.confusion_context_words_after)
+            return self.fluency_request([corrected[: slot.start] + variant + after for variant in slot.variants])
+        after, reaches_end = context_after(corrected, slot.end, self.settings.context_words_after)
+        return self.correction_request(source, [corrected[: slot.start] + variant + after for variant in slot.variants],
+                                       complete=reaches_end)
+
+    def decisive_scores(self, requests: list[tuple[str, list[str]]], penalties: list[list[float]]) -> list[list[float]]:
+        """Scores that decide each request's choice (log-probability less penalty, best wins).
+
+        With `prune`, the engine's bounds (one pass over the word as the correction has it, or what the
+        model just generated) come first; a variant whose bound, less its penalty, cannot reach the best
+        exact score is not scored (-inf), and only the rest are scored exactly. The choice is the one
+        scoring every variant gives (up to float noise).
+        """
+        if not requests:
+            return []
+        if not self.settings.prune:
+            return self.engine.score_many(requests)
+        found = self.engine.score_bounds(requests)
+        bounds = [[bound.value for bound in row] for row in found]
+        scores = [[bound.value if bound.exact else float("-inf") for bound in row] for row in found]
+        best = [max((value - cost for value, cost in zip(row, penalty) if value > float("-inf")), default=float("-inf"))
+                for row, penalty in zip(scores, penalties)]
+        pending = [[i for i, bound in enumerate(row) if not bound.exact] for row in found]
+        # Branch and bound, every request at once: each round scores exactly the variant with the best
+        # bound of each request (all that are left in the last round); a better exact score then drops
+        # the variants whose bound no longer reaches it.
+        for round_number in range(PRUNE_ROUNDS):
+            picks: list[tuple[int, list[int]]] = []
+            for index, (bound, penalty) in enumerate(zip(bounds, penalties)):
+                alive = [i for i in pending[index] if bound[i] - penalty[i] >= best[index] - PRUNE_SLACK]
+                alive.sort(key=lambda i: bound[i] - penalty[i], reverse=True)
+                pending[index] = alive
+                if alive:
+                    chosen = alive if round_number == PRUNE_ROUNDS - 1 else alive[:1]
+                    picks.append((index, chosen))
+                    pending[index] = alive[len(chosen):]
+            if not picks:
+                break
+            exact = self.engine.score_many([(requests[index][0], [requests[index][1][i] for i in chosen])
+                                            for index, chosen in picks])
+            for (index, chosen), values in zip(picks, exact):
+                for i, value in zip(chosen, values):
+                    scores[index][i] = value
+                    best[index] = max(best[index], value - penalties[index][i])
+        return scores
 
     def _recheck_confusions(self, texts: list[str], slots: list[list[Slot]], choices: list[list[str]]) -> None:
         """Words are decided independently, so two changes can prop each other up ("tow hour" -> "two our":
@@ -335,8 +392,7 @@ class CandidateRescorer:
                     continue
                 i = queue.pop(0)
                 variants = [slots[index][i].written, choices[index][i]]
-                groups.append([_apply(texts[index], slots[index], current[index][:i] + [v] + current[index][i + 1 :])
-                               for v in variants])
+                groups.append([self._windowed(texts[index], slots[index], current[index], i, v) for v in variants])
                 checks.append((index, i))
             for (index, i), scores in zip(checks, self.fluency_log_probs(groups)):
                 keep = scores[1] - scores[0] > self.settings.confusion_margin
@@ -344,11 +400,51 @@ class CandidateRescorer:
         for index, chosen in enumerate(current):
             choices[index][:] = chosen
 
+    def _windowed(self, text: str, slots: list[Slot], words: list[str], index: int, variant: str) -> str:
+        """`text` with `words` in its slots and `variant` in slot `index`, cut after the confusion window."""
+        chosen = words[:index] + [variant] + words[index + 1 :]
+        shift = sum(len(word) - (slot.end - slot.start) for slot, word in zip(slots[:index], chosen[:index]))
+        changed = _apply(text, slots, chosen)
+        end = slots[index].end + shift + len(variant) - (slots[index].end - slots[index].start)
+        after, _ = context_after(changed, end, self.settings.confusion_context_words_after)
+        return changed[:end] + after
+
+    def fluency_request(self, texts: list[str]) -> tuple[str, list[str]]:
+        """The request scoring each of `texts` as plain text after `fluency_prefix`."""
+        return self.settings.fluency_prefix, [" " + text for text in texts]
+
     def fluency_log_probs(self, variants: list[list[str]]) -> list[list[float]]:
         """Log-probability of each text of each group as plain text after `fluency_prefix`."""
-        prefix = self.settings.fluency_prefix
-        requests = [(prefix, [" " + text for text in group]) for group in variants]
+        requests = [self.fluency_request(group) for group in variants]
         return self.engine.score_many(requests) if requests else []
+
+    def correction_request(self, source: str, completions: list[str], complete: bool = True) -> tuple[str, list[str]]:
+        """The request scoring each of `completions` as the model's correction of `source`; with `complete`,
+        followed by the end of turn (else they are the start of a correction)."""
+        tokenizer = self.engine.tokenizer
+        prompt = self.prompt_for(source)
+        if complete:
+            completions = [text + self._end_marker() if self._end_marker() is not None
+                           else build_training_example(tokenizer, source, text).completion for text in completions]
+        return prompt, completions
+
+    def prompt_for(self, source: str) -> str:
+        """The correction prompt for `source`, rendered once (generation and both scoring passes use it)."""
+        prompt = self._prompts.get(source)
+        if prompt is None:
+            if len(self._prompts) >= 4096:
+                self._prompts.clear()
+            prompt = self._prompts[source] = build_prompt(self.engine.tokenizer, source)
+        return prompt
+
+    def _end_marker(self) -> str | None:
+        """What the prompt format puts after a correction (`<|im_end|>` for ChatML), rendered once; None
+        when it is not a plain suffix (then each completion is rendered whole)."""
+        if self._end_of_turn is None:
+            tokenizer = self.engine.tokenizer
+            probe = build_training_example(tokenizer, "probe", "sample text").completion
+            self._end_of_turn = probe[len("sample text"):] if probe.startswith("sample text") else ""
+        return self._end_of_turn or None
 
     def completion_log_probs(self, source: str, completions: list[str]) -> list[float]:
         """Log-probability of writing each of `completions` (and the end of turn) as the correction of `source`."""
@@ -361,13 +457,6 @@ class CandidateRescorer:
         `complete[i]` False means request i's completions are the start of a correction only: they are
         scored without the end of turn.
         """
-        tokenizer = self.engine.tokenizer
-        prepared = []
-        for index, (source, completions) in enumerate(requests):
-            prompt = build_prompt(tokenizer, source)
-            if complete is None or complete[index]:
-                completions = [build_training_example(tokenizer, source, text).completion for text in completions]
-            prepared.append((prompt, completions))
+        prepared = [self.correction_request(source, completions, complete is None or complete[index])
+                    for index, (source, completions) in enumerate(requests)]
         return self.engine.score_many(prepared) if prepared else []
-
-

@@ -6,6 +6,8 @@ import pytest
 
 from spelltune.correct.rescore import (CandidateRescorer, RescoreSettings, dictionary_candidates, find_misspellings,
                                        find_slots)
+from spelltune.engine.base import Engine
+from spelltune.engine.bounds import ScoreBound
 
 SETTINGS = RescoreSettings()
 
@@ -33,18 +35,44 @@ def test_candidates_are_dictionary_words_in_the_writers_case():
     assert [d for _, d in candidates] == sorted(d for _, d in candidates)  # closest first
 
 
-class _PreferringScorer(CandidateRescorer):
-    """A rescorer whose 'model' gives one log-probability per completion from a table (decision logic only)."""
+class _PlainTokenizer:
+    """Just enough tokenizer for prompts: no chat template, so the plain prompt format is used."""
 
-    def __init__(self, table: dict[str, float], settings: RescoreSettings):
-        self.settings = settings
-        self.table = table
+    chat_template = None
+    eos_token = "</s>"
 
-    def batched_log_probs(self, requests, complete=None):
-        return [[self.table.get(text, -50.0) for text in completions] for _, completions in requests]
 
-    def fluency_log_probs(self, variants):
-        return [[self.table.get(text, -50.0) for text in group] for group in variants]
+class TableEngine(Engine):
+    """An engine whose 'model' gives each text a log-probability from a table (decision logic only).
+
+    Bounds are the table's values plus `looseness` (still upper bounds) except for the first continuation.
+    """
+
+    backend = "table"
+
+    def __init__(self, table: dict[str, float], looseness: float | None = None):
+        super().__init__("table", "table", _PlainTokenizer())
+        self.table, self.looseness, self.scored = table, looseness, []
+
+    def generate(self, prompts, max_new_tokens, *, batch_size=16, on_progress=None):
+        raise NotImplementedError
+
+    def _value(self, continuation: str) -> float:
+        return self.table.get(continuation.removesuffix("</s>").strip(), -50.0)
+
+    def score_many(self, requests):
+        self.scored += [continuation for _, continuations in requests for continuation in continuations]
+        return [[self._value(continuation) for continuation in continuations] for _, continuations in requests]
+
+    def score_bounds(self, requests):
+        if self.looseness is None:
+            return super().score_bounds(requests)
+        return [[ScoreBound(self._value(c), True) if i == 0 else ScoreBound(self._value(c) + self.looseness, False)
+                 for i, c in enumerate(continuations)] for _, continuations in requests]
+
+
+def _PreferringScorer(table: dict[str, float], settings: RescoreSettings, looseness: float | None = None):
+    return CandidateRescorer(TableEngine(table, looseness), settings)
 
 
 def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edit():
@@ -244,3 +272,87 @@ def test_a_misspelled_day_or_month_is_no_name_but_look_alike_names_are():
     for name in ("Mai", "Frida", "Julie", "Augusta", "Sundar", "Fridman", "Thursby", "Tuesday"):
         assert protected_kind(name, sentence_start=False) == "name"
     assert [m.word for m in find_misspellings("I saw Sundar on Tuseday.", SETTINGS)] == ["Tuseday"]
+
+
+# The pruned second pass (issue 20).
+
+
+@pytest.mark.parametrize("looseness", [0.0, 1.0, 4.0, 40.0])
+def test_pruning_chooses_what_scoring_every_variant_chooses_and_scores_fewer(looseness):
+    table = {"the dook is here": -30.0, "the book is here": -10.0, "the door is here": -9.8,
+             "the cook is here": -25.0, "the look is here": -14.0, "a tow hour drive": -20.0, "a two hour drive": -10.0,
+             "a tow our drive": -15.0, "a two our drive": -14.0}
+    pairs = [("the dook is here", "the dook is here"), ("a tow hour drive", "a tow hour drive"),
+             ("the book is here", "the book is here")]
+    full = _PreferringScorer(table, RescoreSettings(prune=False))
+    pruned = _PreferringScorer(table, RescoreSettings(prune=True), looseness=looseness)
+    assert pruned.rescore_many(pairs) == full.rescore_many(pairs) == ["the door is here", "a two hour drive",
+                                                                      "the book is here"]
+    if looseness < 40:  # loose bounds still prune some; bounds looser than every gap prune nothing
+        assert len(pruned.engine.scored) < len(full.engine.scored)
+
+
+def test_a_variant_is_scored_only_while_its_bound_can_beat_the_best_score():
+    # "the dook is here": the written word pays 3 nats for being unknown, each candidate 1 per edit.
+    table = {"the dook is here": -12.0, "the book is here": -4.0, "the door is here": -30.0}
+    rescorer = _PreferringScorer(table, RescoreSettings(prune=True), looseness=0.5)
+    assert rescorer.rescore("the dook is here", "the dook is here") == "the book is here"
+    # "door" (bound -29.5 - 1) can never reach "dook" (-12 - 3): only "book" is scored exactly.
+    scored = [text.removesuffix("</s>") for text in rescorer.engine.scored]
+    assert "the book is here" in scored and "the door is here" not in scored
+
+
+def test_correction_requests_end_like_rendered_training_examples(tiny_model_dir):
+    from spelltune.engine import load_engine
+    from spelltune.prompt import build_prompt, build_training_example
+
+    engine = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
+    rescorer = CandidateRescorer(engine)
+    texts = ["i was taught", "i was taught to swim.", "A line with 'quotes' and <tags>"]
+    prompt, completions = rescorer.correction_request("i was tought", texts)
+    assert prompt == build_prompt(engine.tokenizer, "i was tought")
+    assert completions == [build_training_example(engine.tokenizer, "i was tought", text).completion for text in texts]
+    assert rescorer.correction_request("i was tought", texts, complete=False)[1] == texts
+
+
+def test_a_confusion_window_cuts_the_sentence_after_the_word(tiny_model_dir):
+    table = {}
+    rescorer = _PreferringScorer(table, RescoreSettings(confusion_context_words_after=2))
+    slot = next(s for s in find_slots("i went form the bank to the shop", "i went form the bank to the shop",
+                                      rescorer.settings) if s.written == "form")
+    prefix, continuations = rescorer.slot_request("i went form the bank to the shop",
+                                                  "i went form the bank to the shop", slot)
+    assert prefix == "Text:" and " i went from the bank" in continuations and " i went form the bank" == continuations[0]
+
+
+def test_dictionary_neighbours_are_symspells_lookup_without_its_index():
+    from symspellpy import Verbosity
+
+    from spelltune.correct.dictionary import dictionary_neighbours, load_symspell
+
+    for word in ["tought", "beleive", "acommodation", "teh", "wheather", "hous", "x", "abcdefghijk", "recieve"]:
+        expected = sorted((s.distance, -s.count, s.term) for s in
+                          load_symspell().lookup(word, Verbosity.ALL, max_edit_distance=2, transfer_casing=False))
+        assert [(d, -c, w) for w, d, c in dictionary_neighbours(word, 2)] == expected
+
+
+@pytest.mark.parametrize("engine_name, cases_taken", [("ctranslate2", None), ("torch", 60)])
+def test_the_pruned_second_pass_chooses_what_the_full_one_chooses_on_the_own_dev_half(trained_tiny_model_dir,
+                                                                                     engine_name, cases_taken):
+    from spelltune.correct.guard import GuardConfig
+    from spelltune.engine import load_engine
+    from spelltune.evaluate.suites import load_suite
+
+    engine = load_engine(str(trained_tiny_model_dir), engine=engine_name, device="cpu")
+    cases = load_suite("own:dev").cases[:cases_taken]
+    pairs = [(case.input, case.input) for case in cases]
+    scored = []
+    score_many = engine.score_many
+    engine.score_many = lambda requests: scored.append(sum(len(c) for _, c in requests)) or score_many(requests)
+    full = CandidateRescorer(engine, RescoreSettings(prune=False), GuardConfig()).rescore_many(pairs)
+    full_count, scored[:] = sum(scored), []
+    pruned = CandidateRescorer(engine, RescoreSettings(prune=True), GuardConfig()).rescore_many(pairs)
+    assert pruned == full
+    # Fewer exact scores (the tiny model's flat distributions prune less than the real one: README "Speed").
+    assert sum(scored) < 0.8 * full_count
+    assert sum(a != b for a, b in zip(full, [case.input for case in cases])) > len(cases) // 20  # words changed
