@@ -10,12 +10,51 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """The lowercase English words of the dictionary (loaded once)."""
+def word_frequencies() -> dict[str, int]:
+    """Lowercase word -> how often it occurs in SymSpell's frequency corpus (loaded once)."""
     from importlib import resources
 
     text = (resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+    frequencies = {}
+    for line in text.splitlines():
+        if line:
+            word, count = line.split(" ")[:2]
+            frequencies[word] = int(count)
+    return frequencies
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The lowercase English words of the dictionary (loaded once)."""
+    return frozenset(word_frequencies())
+
+
+@lru_cache(maxsize=1)
+def _words_by_length() -> dict[int, list[str]]:
+    by_length: dict[int, list[str]] = {}
+    for word in word_frequencies():
+        by_length.setdefault(len(word), []).append(word)
+    return by_length
+
+
+def dictionary_neighbours(word: str, max_distance: int = 2) -> list[tuple[str, int, int]]:
+    """Dictionary words within `max_distance` edits of `word` (lowercase; optimal string alignment, a swap
+    of neighbours is one edit) as (word, distance, corpus count), closest first, then most frequent.
+
+    The same words, in the same order, as SymSpell's lookup over this dictionary, without its index of
+    deletions (150 MB): the words of nearby lengths are compared directly (a few ms a word).
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    word = word.lower()
+    frequencies, by_length = word_frequencies(), _words_by_length()
+    found = []
+    for length in range(max(1, len(word) - max_distance), len(word) + max_distance + 1):
+        for match, distance, _ in process.extract(word, by_length.get(length, []), scorer=OSA.distance,
+                                                  score_cutoff=max_distance, limit=None):
+            found.append((match, int(distance), frequencies[match]))
+    return sorted(found, key=lambda hit: (hit[1], -hit[2], hit[0]))
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +78,8 @@ def is_english_word(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def load_symspell():
-    """A symspellpy `SymSpell` over the same dictionary, for lookups within edit distance 2 (loaded once)."""
+    """A symspellpy `SymSpell` over the same dictionary, for lookups within edit distance 2 (loaded once;
+    the `symspell` baseline corrector uses it)."""
     from importlib.resources import files
 
     from symspellpy import SymSpell
@@ -52,7 +92,7 @@ def load_symspell():
 
 def word_count(word: str) -> int:
     """How often `word` (lowercase) occurs in SymSpell's frequency corpus; 0 for a word it lacks."""
-    return load_symspell().words.get(word.lower(), 0)
+    return word_frequencies().get(word.lower(), 0)
 
 
 def match_case(original: str, replacement: str) -> str:
