@@ -14,6 +14,30 @@ def configure_process_environment() -> None:
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    limit_malloc_arenas()
+
+
+# glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Let the threads of the inference runtime share `arenas` malloc arenas (glibc only; no-op elsewhere).
+
+    glibc gives each thread its own arena, and memory a batch frees in one stays resident: with two
+    arenas, `spelltune fix` peaked 46 MB lower on 48 learner sentences (README "Speed"). A
+    MALLOC_ARENA_MAX the user set wins.
+    """
+    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):  # not glibc (musl, ...): nothing to tune
+        pass
 
 
 def quiet_warnings() -> None:
