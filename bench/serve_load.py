@@ -1,12 +1,15 @@
 """Load-test `spelltune serve`: N concurrent clients on loopback for a bounded time.
 
     .venv/bin/python bench/serve_load.py [--model default] [--clients 32] [--duration 60] [--url URL]
+        [--reference DIR]
 
 Starts `spelltune serve --model M` on a free loopback port (or uses `--url`), warms it with one request,
 then runs `--clients` threads that each send one own-suite sentence at a time to /v1/correct until
 `--duration` seconds have passed (requests in flight then are waited for, up to the server's time
 limit). Prints requests/s, latency p50/p95/p99, errors (any non-200 or transport failure) and the
-server's resident memory before and after. Stops by itself; the server it started is stopped too.
+server's resident memory before and after (and its peak). Stops by itself; the server it started is
+stopped too. `--reference DIR` runs the server from an older source tree (`git archive <commit> | tar
+-x -C DIR`) in the same venv, so before/after come from one benchmark session.
 """
 
 from __future__ import annotations
@@ -41,13 +44,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def rss_mb(pid: int | None) -> float | None:
-    """Resident memory of process `pid` in MB (Linux /proc, else psutil), or None when unknown."""
+def rss_mb(pid: int | None, field: str = "VmRSS") -> float | None:
+    """Resident memory of process `pid` in MB (Linux /proc, else psutil), or None when unknown; `VmHWM`
+    is its peak so far."""
     if pid is None:
         return None
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -59,9 +63,12 @@ def rss_mb(pid: int | None) -> float | None:
         return None
 
 
-def start_server(model: str, port: int, queue: int, data_dir: str) -> subprocess.Popen:
-    """`spelltune serve` in a child process, with its own dictionary/feedback folder."""
+def start_server(model: str, port: int, queue: int, data_dir: str, reference: Path | None = None) -> subprocess.Popen:
+    """`spelltune serve` in a child process, with its own dictionary/feedback folder (from `reference`'s
+    source tree when given)."""
     env = {**os.environ, "SPELLTUNE_DATA_DIR": data_dir}
+    if reference is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(reference.resolve()), env.get("PYTHONPATH")]))
     return subprocess.Popen(
         [sys.executable, "-m", "spelltune", "serve", "--model", model, "--port", str(port), "--queue", str(queue)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -139,6 +146,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     parser.add_argument("--json-out", type=Path, default=None, help="also write the report here")
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="run the server from this older source tree (git archive) instead of this one")
     args = parser.parse_args()
 
     from spelltune.client import SpelltuneClient
@@ -149,7 +158,7 @@ def main() -> None:
     if url is None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        process = start_server(args.model, port, max(128, 2 * args.clients), data_dir)
+        process = start_server(args.model, port, max(128, 2 * args.clients), data_dir, args.reference)
     client = SpelltuneClient(url, timeout=600, retries=0)
     try:
         load_seconds = wait_until_up(client, process)
@@ -159,7 +168,7 @@ def main() -> None:
         pid = process.pid if process else None
         rss_before = rss_mb(pid)
         result = run_load(url, sentences, args.clients, args.duration)
-        rss_after = rss_mb(pid)
+        rss_after, rss_peak = rss_mb(pid), rss_mb(pid, "VmHWM")
         health = client.health()
     finally:
         if process is not None:
@@ -170,6 +179,7 @@ def main() -> None:
                 process.kill()
     latencies = result["latencies"]
     report = {
+        "code": f"before ({args.reference.name})" if args.reference else "this tree",
         "model": health.get("model"),
         "clients": args.clients,
         "duration_s": args.duration,
@@ -185,6 +195,7 @@ def main() -> None:
         "first_request_s": round(first_request, 2),
         "rss_before_mb": round(rss_before) if rss_before else None,
         "rss_after_mb": round(rss_after) if rss_after else None,
+        "rss_peak_mb": round(rss_peak) if rss_peak else None,
         "model_calls": health["batches"]["model_calls"],
         "largest_batch_requests": health["batches"]["largest_batch_requests"],
     }

@@ -20,15 +20,17 @@ from pathlib import Path
 
 
 class MemoisedEngine:
-    """Wraps an engine's `generate` and `score_many` with a cache keyed by their inputs (saved as JSON)."""
+    """Wraps an engine's `generate`, `score_many` and `score_bounds` with a cache keyed by their inputs
+    (saved as JSON)."""
 
     def __init__(self, engine, cache_path: Path):
         self.engine, self.cache_path = engine, cache_path
         cached = json.loads(cache_path.read_text()) if cache_path.exists() else {}
         self.generations: dict[str, str] = cached.get("generations", {})
         self.scores: dict[str, float] = cached.get("scores", {})
-        self._generate, self._score_many = engine.generate, engine.score_many
-        engine.generate, engine.score_many = self.generate, self.score_many
+        self.bounds: dict[str, list] = cached.get("bounds", {})
+        self._generate, self._score_many, self._score_bounds = engine.generate, engine.score_many, engine.score_bounds
+        engine.generate, engine.score_many, engine.score_bounds = self.generate, self.score_many, self.score_bounds
 
     def generate(self, prompts, max_new_tokens, *, batch_size=16, on_progress=None):
         """Generations from the cache, the missing ones from the engine."""
@@ -53,9 +55,21 @@ class MemoisedEngine:
                 self.scores.update({json.dumps([prefix, t]): s for t, s in zip(texts, scored)})
         return [[self.scores[json.dumps([prefix, t])] for t in continuations] for prefix, continuations in requests]
 
+    def score_bounds(self, requests):
+        """Bounds from the cache, the missing requests' from the engine."""
+        from spelltune.engine.bounds import ScoreBound
+
+        keys = [json.dumps([prefix, list(continuations)]) for prefix, continuations in requests]
+        missing = [i for i, key in enumerate(keys) if key not in self.bounds]
+        if missing:
+            found = self._score_bounds([requests[i] for i in missing])
+            self.bounds.update({keys[i]: [[b.value, b.exact] for b in row] for i, row in zip(missing, found)})
+        return [[ScoreBound(value, exact) for value, exact in self.bounds[key]] for key in keys]
+
     def save(self) -> None:
         """Write the cache to disk."""
-        self.cache_path.write_text(json.dumps({"generations": self.generations, "scores": self.scores}))
+        self.cache_path.write_text(json.dumps({"generations": self.generations, "scores": self.scores,
+                                               "bounds": self.bounds}))
 
 
 def has_confusable(text: str) -> bool:
