@@ -4,7 +4,7 @@ A small model often sees a misspelling but cannot produce its fix greedily: it w
 word ("tought" -> "told", refused by the guard, so the misspelling stays; or "carring" -> "car",
 which passes). Here every misspelled word of the input (in neither word list; not a name, URL, number
 or code) is decided again among the word the model wrote, the word as written, and the dictionary
-neighbours within two edits (SymSpell). The correction model itself scores each variant of the whole
+neighbours within two edits (SymSpell's dictionary). The correction model itself scores each variant of the whole
 sentence: the log-probability of writing it as the correction of the input, less a penalty per edit
 away from the writer's word and for leaving a word no list knows. Context decides between "which"
 and "wish" for "wich".
@@ -16,6 +16,11 @@ are candidates, and one replaces the written word only when the model prefers it
 Those are scored by the model as a plain language model (the sentence after `fluency_prefix`), not as
 the correction of the input: a correction model learned to copy its input, so it favours the written
 word whichever it is, while as a language model it hears that "the mail came late" reads right.
+
+Most variants cannot win, so they are not scored in full (`prune`): one pass over the sentence as the
+correction has it scores that variant exactly and bounds every other by its tokens up to where it
+differs (engine/bounds.py); only variants whose bound, less their penalty, still reaches the best
+exact score are scored, best bound first. The choices are those of scoring every variant.
 """
 
 from __future__ import annotations
@@ -58,7 +63,8 @@ class RescoreSettings:
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0
     # The same for a confusable word's variants, scored as plain text (0: the whole rest of the sentence).
-    confusion_context_words_after: int = 0
+    # 5 is the smallest window that decided every dev sentence as the whole rest does (README "Speed").
+    confusion_context_words_after: int = 5
     # Score only the variants that can still win: one pass over the word as the correction has it bounds
     # every other variant's score (its tokens up to where it differs, read from that pass), and a variant
     # whose bound cannot beat it is dropped. The same choices as scoring every variant, for a fraction.
@@ -304,7 +310,7 @@ class CandidateRescorer:
         """
         if not self.settings.enabled:
             return [corrected for _, corrected in pairs]
-        slots = [find_slots(source, corrected, self.settings, getattr(self, "guard", None))
+        slots = [find_slots(source, corrected, self.settings, self.guard)
                  for source, corrected in pairs]
         requests, penalties = [], []
         for (source, corrected), sentence_slots in zip(pairs, slots):
