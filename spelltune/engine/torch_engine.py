@@ -14,11 +14,12 @@ class TorchEngine(Engine):
     backend = "torch"
 
     def __init__(self, model: Any, tokenizer: Any, spec: str = "in-memory", name: str | None = None,
-                 draft_tokens: int = 48):
+                 draft_tokens: int = 4):
         super().__init__(spec, name or spec, tokenizer)
         self.model = model
         # At batch size 1, up to this many tokens drafted from the prompt are checked per forward pass (a
-        # correction mostly copies its input; engine/draft_decoding.py). 0: one token per pass.
+        # correction mostly copies its input; engine/draft_decoding.py). 0: one token per pass. On 2 CPU
+        # cores a pass over more tokens costs more, so short drafts paid best (bench/draft_decoding.py).
         self.draft_tokens = draft_tokens
         self._word_starts: dict[int, bool] = {}
         if tokenizer.pad_token is None:
