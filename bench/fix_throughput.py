@@ -9,9 +9,10 @@ is its own process (so peak memory is its own) on the same sentences: the inputs
 project's own suite (shipped in the package) and, with `--bea`, BEA-322 learner sentences (a suite
 path: `:dev` / `:test` take a half). Per run and set: sentences/s at batch 16; CPU seconds per
 sentence, split into generation (`Engine.generate`), the second pass (`CandidateRescorer.rescore_many`)
-and the rest (guard, segmentation, bookkeeping); batch-1 latency p50/p95 and p50 for 15–25-word
-sentences; peak resident memory of the whole process; the share of outputs identical to the first
-run's; strict exact match.
+and the rest (guard, segmentation, bookkeeping); batch-1 latency p50/p95 (over the first
+`--latency-sentences` of each set and as many of its 15–25-word sentences) and p50 for the 15–25-word
+ones; peak resident memory of the whole process; the share of outputs identical to the first run's;
+strict exact match.
 
 `--reference DIR` adds, for each engine, a run of an older version of spelltune in the same venv and
 the same benchmark run (`git archive <commit> | tar -x -C DIR`; its runs import `spelltune` from DIR),
@@ -107,7 +108,7 @@ def run_worker(args: argparse.Namespace) -> None:
         }
 
     single = load_corrector(args.model, config, batch_size=1)
-    latency_inputs = [source for pairs in sets.values() for source, _ in pairs[: args.latency_sentences]]
+    latency_inputs = latency_sentences(sets, args.latency_sentences)
     latencies = []
     for line in latency_inputs:
         started = time.perf_counter()
@@ -116,6 +117,16 @@ def run_worker(args: argparse.Namespace) -> None:
     result["latency"] = _latency_summary(latencies)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
+
+
+def latency_sentences(sets: dict[str, list[tuple[str, str]]], count: int) -> list[str]:
+    """Per set, its first `count` inputs and its first `count` of 15–25 words (an editor's sentence)."""
+    chosen: list[str] = []
+    for pairs in sets.values():
+        inputs = [source for source, _ in pairs]
+        mid = [source for source in inputs if 15 <= len(source.split()) <= 25]
+        chosen += list(dict.fromkeys(inputs[:count] + mid[:count]))
+    return chosen
 
 
 def _latency_summary(latencies: list[tuple[int, float]]) -> dict[str, float | None]:
@@ -178,7 +189,7 @@ def summary_rows(results: list[dict]) -> list[dict[str, str]]:
 def _split(measured: dict) -> str:
     if "generation_cpu_per_sentence" not in measured:
         return "—"
-    return " / ".join(f"{measured[key]:.2f}" for key in ("generation_cpu_per_sentence", "second_pass_cpu_per_sentence",
+    return " / ".join(f"{measured[key]:.3f}" for key in ("generation_cpu_per_sentence", "second_pass_cpu_per_sentence",
                                                         "rest_cpu_per_sentence"))
 
 
