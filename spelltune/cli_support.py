@@ -24,9 +24,8 @@ _M_ARENA_MAX = -8
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """Let the threads of the inference runtime share `arenas` malloc arenas (glibc only; no-op elsewhere).
 
-    glibc gives each thread its own arena, and memory a batch frees in one stays resident: with two
-    arenas, `spelltune fix` peaked 46 MB lower on 48 learner sentences (README "Speed"). A
-    MALLOC_ARENA_MAX the user set wins.
+    glibc gives each thread its own arena, and memory a batch frees in one stays resident, so the
+    peak grows with the threads. A MALLOC_ARENA_MAX the user set wins (set it to 8 to compare).
     """
     if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
         return
