@@ -69,9 +69,10 @@ def start_server(model: str, port: int, queue: int, data_dir: str, reference: Pa
     env = {**os.environ, "SPELLTUNE_DATA_DIR": data_dir}
     if reference is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(reference.resolve()), env.get("PYTHONPATH")]))
+    # `python -m` puts the working directory first on sys.path: run in the tree whose code is meant.
     return subprocess.Popen(
         [sys.executable, "-m", "spelltune", "serve", "--model", model, "--port", str(port), "--queue", str(queue)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(reference.resolve()) if reference else None,
     )
 
 
