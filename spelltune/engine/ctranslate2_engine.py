@@ -77,9 +77,10 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
 
 MIN_STATIC_PREFIX_TOKENS = 8
 # Tokens per forward_batch / score_batch call: CTranslate2 computes the logits of every position of a
-# batch at once ([batch, length, vocabulary] floats: 128 tokens of a 49k vocabulary are 25 MB).
-FORWARD_TOKENS = 128
-SCORE_TOKENS = 256
+# batch at once ([batch, length, vocabulary] floats: 128 tokens of a 49k vocabulary are 25 MB); small
+# batches cost no speed here and keep `spelltune fix` under 1.2 GB.
+FORWARD_TOKENS = 96
+SCORE_TOKENS = 128
 
 
 def _common_prefix_length(rows: Sequence[Sequence[str]]) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from spelltune.engine.base import Engine, generate_in_batches
+from spelltune.engine.bounds import ScoreBound
 
 
 class TorchEngine(Engine):
@@ -110,38 +111,40 @@ class TorchEngine(Engine):
                     results[index] = [next(found) if row else 0.0 for row in ids]
         return [row or [] for row in results]
 
-    def score_bounds(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[Any]]:
-        """Exact score of each request's first continuation and upper bounds of the others (see Engine):
-        one pass over prefix + first continuation on the shared-prefix cache."""
+    def score_bounds(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[ScoreBound]]:
+        """Bounds on each continuation's score (see Engine.score_bounds): one pass over prefix + first
+        continuation on the shared-prefix cache; a first continuation that starts a longer one of the same
+        prefix (a word's sentence cut a few words after it) is read from the longer one's pass."""
         import torch
 
         from spelltune.engine.bounds import bounds_from_rows
 
-        results: list[list[Any] | None] = [None] * len(requests)
-        by_prefix: dict[tuple[int, ...], list[int]] = {}
-        for index, (prefix, _) in enumerate(requests):
+        results: list[list[ScoreBound] | None] = [None] * len(requests)
+        by_prefix: dict[tuple[int, ...], list[tuple[int, list[list[int]]]]] = {}
+        for index, (prefix, continuations) in enumerate(requests):
             prefix_ids = tuple(self.encode(prefix))
             if not prefix_ids:
                 raise ValueError("scoring needs a non-empty prefix (nothing predicts the first token)")
-            by_prefix.setdefault(prefix_ids, []).append(index)
+            ids = [self.encode(continuation) for continuation in continuations]
+            if ids and ids[0]:
+                by_prefix.setdefault(prefix_ids, []).append((index, ids))
+            else:
+                results[index] = super().score_bounds([requests[index]])[0]
         trunk = _PrefixTrunk(self.model, self.device)
         with torch.inference_mode():
             for prefix_ids in sorted(by_prefix):
                 cache, last_log_probs = trunk.extend_to(list(prefix_ids))
-                rows_by_reference: dict[tuple[int, ...], Any] = {}
-                for index in by_prefix[prefix_ids]:
-                    ids = [self.encode(continuation) for continuation in requests[index][1]]
-                    if not ids or not ids[0]:
-                        results[index] = super().score_bounds([requests[index]])[0]
-                        continue
+                passes: dict[tuple[int, ...], Any] = {}  # reference tokens -> its rows
+                for index, ids in sorted(by_prefix[prefix_ids], key=lambda item: -len(item[1][0])):
                     reference = tuple(ids[0])
-                    if reference not in rows_by_reference:
-                        rows_by_reference[reference] = self._rows_after(cache, len(prefix_ids), last_log_probs,
-                                                                        list(reference))
-                    rows = rows_by_reference[reference]
+                    host = next((done for done in passes if done[: len(reference)] == reference), None)
+                    if host is None:
+                        host = reference
+                        passes[host] = self._rows_after(cache, len(prefix_ids), last_log_probs, list(host))
+                    rows = passes[host]
                     results[index] = bounds_from_rows(reference, lambda row, token, rows=rows: float(rows[row, token]),
                                                       ids)
-        return [row or [] for row in results]
+        return [row if row is not None else [] for row in results]
 
     def _rows_after(self, prefix_cache: Any, prefix_length: int, last_log_probs: Any, ids: list[int]) -> Any:
         """Log-probabilities [len(ids) + 1, vocabulary]: row i is the distribution after the prefix and
