@@ -15,12 +15,17 @@ def eval_command(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for report.json and report.md")],
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="evaluate only the first N cases")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="sentences per corrector call")] = 16,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", help="sentences per corrector call (default: the config's, 16)")
+    ] = None,
     device: Annotated[str | None, typer.Option("--device", help="cpu, cuda, mps (LM specs)")] = None,
-    dtype: Annotated[str, typer.Option("--dtype", help="auto, float32, bfloat16, float16 (LM specs)")] = "auto",
+    dtype: Annotated[
+        str | None, typer.Option("--dtype", help="auto, float32, bfloat16, float16 (LM specs; default: the config's)")
+    ] = None,
     rescore: Annotated[
-        bool, typer.Option("--rescore/--no-rescore", help="the model's second pass over dictionary candidates (LM specs)")
-    ] = True,
+        bool | None,
+        typer.Option("--rescore/--no-rescore", help="the model's second pass over dictionary candidates (LM specs; default: the config's)"),
+    ] = None,
     engine: Annotated[str | None, typer.Option("--engine", help="auto, torch, ctranslate2, ... (LM specs; see `spelltune engines`)")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="corrector settings YAML (configs/correct/default.yaml)")] = None,
     overrides: Annotated[list[str] | None, typer.Option("--set", help="override a corrector setting: key=value")] = None,

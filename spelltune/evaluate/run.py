@@ -100,29 +100,33 @@ def run_eval(
     out_dir: Path,
     *,
     limit: int | None = None,
-    batch_size: int = 16,
+    batch_size: int | None = None,
     device: str | None = None,
-    dtype: str = "auto",
+    dtype: str | None = None,
     progress: bool = True,
-    rescore: bool = True,
+    rescore: bool | None = None,
     engine: str | None = None,
     config: CorrectorConfig | None = None,
 ) -> EvalReport:
-    """`spelltune eval`: load the corrector for `model` and the suite, evaluate, write report.json/.md."""
-    from spelltune.correct.load import classic_corrector_names, load_corrector
+    """`spelltune eval`: load the corrector for `model` and the suite, evaluate, write report.json/.md.
 
-    if batch_size < 1:
+    `config` holds the corrector settings; the keyword arguments left None keep the config's values."""
+    from spelltune.correct.config import CorrectorConfig
+    from spelltune.correct.load import classic_corrector_names, load_corrector, with_overrides
+
+    if batch_size is not None and batch_size < 1:
         from spelltune.errors import InputError
 
         raise InputError(f"--batch-size must be at least 1, got {batch_size}")
+    settings = with_overrides(config or CorrectorConfig(), batch_size=batch_size, device=device, dtype=dtype,
+                              rescore=rescore, engine=engine)
     loaded_suite = load_suite(suite, limit=limit)
-    corrector = load_corrector(model, config, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
-                               engine=engine)
-    report = evaluate_corrector(
-        corrector, loaded_suite, limit, batch_size=batch_size, progress=progress, model_size=describe_size(corrector, model)
-    )
+    corrector = load_corrector(model, settings)
+    report = evaluate_corrector(corrector, loaded_suite, limit, batch_size=settings.engine.batch_size, progress=progress,
+                                model_size=describe_size(corrector, model))
     # The spec the user gave is the name they recognise.
-    report.model = model if rescore is not False or model in classic_corrector_names() else f"{model} --no-rescore"
+    rescored = settings.rescore.enabled or model in classic_corrector_names()
+    report.model = model if rescored else f"{model} --no-rescore"
     engine_used = getattr(corrector, "engine", None)
     if engine_used is not None:
         compute = getattr(engine_used, "compute_type", None)
