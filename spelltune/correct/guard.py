@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
-from spelltune.correct.confusion import are_confusable, contractions, is_homophone_pair, negation_count
+from spelltune.correct.confusion import MIRROR_LETTERS, are_confusable, contractions, is_homophone_pair, negation_count
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
@@ -143,14 +143,11 @@ def _garbles_capitalised_word(original_words: list[str], replacement_words: list
     return not is_english_word(original) and not is_english_word(replacement)
 
 
-_MIRRORED = str.maketrans("bdpq", "dbqp")
-
-
 def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
     """Whether a dictionary word became another by a slip writers make, which makes the pair a confusion
     set of its own: the letters reversed ("sub" -> "bus"), two neighbours swapped ("form" -> "from"), a
-    mirrored letter (b/d, p/q: "bog" -> "dog"), or any one edit when the written word is rare and the
-    new one more frequent ("waite" -> "wait")."""
+    mirrored letter (b/d, p/q, m/w, n/u: "bog" -> "dog", "we" -> "me"), or any one edit when the written
+    word is rare and the new one more frequent ("waite" -> "wait")."""
     from spelltune.correct.dictionary import word_count
 
     a, b = written.lower(), replacement.lower()
@@ -158,9 +155,8 @@ def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
         return False
     if a == b[::-1] or (len(a) == len(b) and DamerauLevenshtein.distance(a, b) == 1 and sorted(a) == sorted(b)):
         return True
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1 and a.translate(_MIRRORED) != a and any(
-        x != y and x.translate(_MIRRORED) == y for x, y in zip(a, b)
-    ):
+    changed = [(x, y) for x, y in zip(a, b) if x != y] if len(a) == len(b) else []
+    if len(changed) == 1 and MIRROR_LETTERS.get(changed[0][0]) == changed[0][1]:
         return True
     written_count = word_count(a)
     return (DamerauLevenshtein.distance(a, b) == 1 and written_count < config.rare_word_count
