@@ -23,7 +23,7 @@ from spelltune.correct.confusion import MIRROR_LETTERS, are_confusable, contract
 
 from spelltune.correct.corrector import Correction, Edit, Rejection
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
-from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
+from spelltune.correct.protected import CALENDAR_NAMES, ends_sentence, protected_kind, strip_edge_punctuation
 
 
 @dataclass(frozen=True)
@@ -261,19 +261,13 @@ def _is_misspelling(word: str) -> bool:
     return bool(core) and core.isalpha() and core not in known_words() and core not in contractions()
 
 
-_CALENDAR_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december".split()
-)
-
-
 def _fixes_calendar_word(text: str, replacement_words: list[str], config: GuardConfig) -> bool:
     """Whether a capitalised misspelling (taken for a name) becomes a weekday or month close to it:
     "Firday" -> "Friday", "Thrusday" -> "Thursday". Other names stay as written."""
     if len(replacement_words) != 1:
         return False
     fixed = strip_edge_punctuation(replacement_words[0])
-    return (fixed.lower() in _CALENDAR_WORDS and fixed[:1].isupper() and _is_misspelling(text)
+    return (fixed.lower() in CALENDAR_NAMES and fixed[:1].isupper() and _is_misspelling(text)
             and _close_spelling(text, fixed, config))
 
 

@@ -47,9 +47,13 @@ def protected_kind(token: str, sentence_start: bool) -> str | None:
     return None
 
 
-# Days and months of six letters or more: capitalised, so a misspelling of one looks like a name.
-_CALENDAR_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-                   "february", "august", "september", "october", "november", "december")
+# The days and months (lowercase): written capitalised, so a misspelling of one looks like a name.
+CALENDAR_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
+# Shorter names (May, June, March) are too close to names and words of their own to guess a misspelling.
+_LONG_CALENDAR_NAMES = tuple(sorted(name for name in CALENDAR_NAMES if len(name) >= 6))
 
 
 def is_misspelled_calendar_name(word: str) -> bool:
@@ -65,7 +69,8 @@ def is_misspelled_calendar_name(word: str) -> bool:
     if len(lower) < 6 or not lower.isalpha() or lower in known_words():
         return False
     key = jellyfish.metaphone(lower)
-    return any(OSA.distance(lower, name) <= 2 and jellyfish.metaphone(name) == key for name in _CALENDAR_NAMES)
+    return any(OSA.distance(lower, name) <= 2 and jellyfish.metaphone(name) == key
+               for name in _LONG_CALENDAR_NAMES)
 
 
 # Abbreviations whose full stop does not end a sentence ("Dr. Adeyemi" is a name, not a new sentence).
