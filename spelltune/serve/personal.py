@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from spelltune.correct.corrector import Correction
+from spelltune.correct.edits import apply_edits
 from spelltune.errors import InputError
-from spelltune.serve.suggestions import apply_edits
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MAX_WORD_LENGTH = 64
