@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -78,13 +79,24 @@ def atomic_directory(target: Path | str, replace: bool = True) -> Iterator[Path]
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial"))
+    staging = _new_staging_directory(target)
     try:
         yield staging
         publish_directory(staging, target, replace=replace)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _new_staging_directory(target: Path) -> Path:
+    # A fresh sibling made by mkdir, so the published folder has the usual permissions (mkdtemp's are 0700).
+    while True:
+        staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+        try:
+            staging.mkdir()
+        except FileExistsError:
+            continue
+        return staging
 
 
 def publish_directory(staging: Path | str, target: Path | str, replace: bool = True) -> Path:
