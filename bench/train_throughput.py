@@ -33,7 +33,8 @@ def measure(config_path: str, variant: str, steps: int, overrides: list[str]) ->
     from transformers.utils import logging as hf_logging
 
     from spelltune.train.config import load_train_config
-    from spelltune.train.trainer import peak_memory_mb, setup_training
+    from spelltune.train.peak_memory import peak_memory_mb
+    from spelltune.train.trainer import setup_training
 
     hf_logging.set_verbosity_error()
     config = load_train_config(config_path, [*overrides, f"max_steps={steps + WARMUP_STEPS}", "eval.every_steps=0",

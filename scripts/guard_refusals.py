@@ -119,7 +119,7 @@ def write_summary(cases: list[dict], title: str, out: Path) -> None:
         group = [case for case in cases if case["category"] == category]
         lines.append(f"| {category} | {len(group)} | {100 * sum(c['exact'] for c in group) / len(group):.1f} |")
     from spelltune.correct.confusion import confusion_partners
-    from spelltune.correct.protected import strip_edge_punctuation
+    from spelltune.correct.edge_punctuation import strip_edge_punctuation
 
     confusable = [case for case in cases if case["input"] == case["expected"] and any(
         len(word) > 1 and confusion_partners(strip_edge_punctuation(word)) for word in case["input"].split())]

@@ -75,7 +75,7 @@ class MemoisedEngine:
 def has_confusable(text: str) -> bool:
     """Whether a sentence holds a word of a confusion set (their, its, form, to, …)."""
     from spelltune.correct.confusion import confusion_partners
-    from spelltune.correct.protected import strip_edge_punctuation
+    from spelltune.correct.edge_punctuation import strip_edge_punctuation
 
     return any(confusion_partners(strip_edge_punctuation(word)) for word in text.split() if len(word) > 1)
 

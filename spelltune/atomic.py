@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,12 +40,25 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
     return Path(path)
 
 
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _new_temporary_file(path: Path) -> tuple[int, Path]:
+    # A fresh sibling created as open() would (0666 less the umask): mkstemp's 0600 would stick to the file.
+    while True:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, _NEW_FILE_FLAGS, 0o666), temporary
+        except FileExistsError:
+            continue
+
+
 @contextmanager
 def open_atomic(path: Path | str, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None):
     """A file handle to write `path` in one go: the content appears under its name only when the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = _new_temporary_file(path)
     binary = "b" in mode
     try:
         with os.fdopen(handle, mode, encoding=None if binary else encoding, newline=None if binary else newline) as out:
@@ -54,7 +67,7 @@ def open_atomic(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
 
@@ -78,13 +91,24 @@ def atomic_directory(target: Path | str, replace: bool = True) -> Iterator[Path]
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial"))
+    staging = _new_staging_directory(target)
     try:
         yield staging
         publish_directory(staging, target, replace=replace)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _new_staging_directory(target: Path) -> Path:
+    # A fresh sibling made as mkdir would (0777 less the umask): mkdtemp's 0700 would stick to the folder.
+    while True:
+        staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+        try:
+            staging.mkdir()
+        except FileExistsError:
+            continue
+        return staging
 
 
 def publish_directory(staging: Path | str, target: Path | str, replace: bool = True) -> Path:

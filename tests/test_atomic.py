@@ -64,6 +64,19 @@ def test_a_directory_appears_whole_or_not_at_all(tmp_path):
     assert sorted(os.listdir(target)) == ["b.txt"] and os.listdir(tmp_path) == ["entry"]
 
 
+def test_a_published_directory_has_the_permissions_mkdir_gives(tmp_path):
+    (tmp_path / "plain").mkdir()
+    with atomic_directory(tmp_path / "built") as staging:
+        (staging / "a.txt").write_text("a")
+    assert (tmp_path / "built").stat().st_mode == (tmp_path / "plain").stat().st_mode
+
+
+def test_a_file_written_atomically_has_the_permissions_open_gives(tmp_path):
+    (tmp_path / "plain.txt").write_text("a")
+    write_text(tmp_path / "atomic.txt", "a")
+    assert (tmp_path / "atomic.txt").stat().st_mode == (tmp_path / "plain.txt").stat().st_mode
+
+
 def test_the_checksum_manifest_catches_a_changed_or_missing_file(tmp_path):
     (tmp_path / "model.safetensors").write_bytes(b"weights" * 100)
     (tmp_path / "sub").mkdir()

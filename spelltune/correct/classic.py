@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from spelltune.correct.corrector import Correction, Corrector, Edit
 from spelltune.correct.dictionary import load_symspell, match_case
+from spelltune.correct.edits import apply_edits, compute_edits
 
 # A token the per-word correctors may change: letters only, not glued to digits, '@', '/', '.' words.
 _WORD = re.compile(r"(?<![\w@/.'’-])[A-Za-z]+(?![\w@/'’-])(?!\.[A-Za-z])")
@@ -101,24 +102,9 @@ class SymSpellCompoundCorrector:
             suggestions = self._symspell.lookup_compound(line, max_edit_distance=2)
             proposed = suggestions[0].term if suggestions else line
             # Its words, in the line's own spacing: the output is exactly the line with the edits applied.
-            edits = _compute_edits(line, proposed)
-            corrections.append(Correction(input=line, output=_apply_edits(line, edits), edits=edits))
+            edits = compute_edits(line, proposed)
+            corrections.append(Correction(input=line, output=apply_edits(line, edits), edits=edits))
         return corrections
-
-
-def _compute_edits(source: str, target: str) -> list[Edit]:
-    """Edit spans from the correction engine's `compute_edits` when it exists, else none."""
-    try:
-        from spelltune.correct.edits import compute_edits
-    except ImportError:
-        return []
-    return list(compute_edits(source, target))
-
-
-def _apply_edits(source: str, edits: list[Edit]) -> str:
-    from spelltune.correct.edits import apply_edits
-
-    return apply_edits(source, edits)
 
 
 def symspell_corrector() -> PerWordCorrector:

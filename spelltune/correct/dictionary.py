@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from spelltune.correct.edge_punctuation import strip_edge_punctuation
+
 
 @lru_cache(maxsize=1)
 def word_frequencies() -> dict[str, int]:
@@ -70,8 +72,6 @@ def known_words() -> frozenset[str]:
 
 def is_english_word(word: str) -> bool:
     """Whether `word` (case and surrounding punctuation ignored) is a correctly spelled English word."""
-    from spelltune.correct.protected import strip_edge_punctuation
-
     core = strip_edge_punctuation(word).lower()
     return bool(core) and core in english_words()
 

@@ -92,8 +92,12 @@ def _span_edit(source: str, tokens: list[Token], i1: int, i2: int, replacement: 
 
 
 def apply_edits(source: str, edits: list[Edit]) -> str:
-    """`source` with each edit's span replaced; edits must not overlap."""
-    result = source
-    for edit in sorted(edits, key=lambda item: (item.start, item.end), reverse=True):
-        result = result[: edit.start] + edit.replacement + result[edit.end :]
-    return result
+    """`source` with each edit's span replaced. Edits may come in any order but must not overlap; insertions
+    at the same place go in the order given."""
+    parts, cursor = [], 0
+    for edit in sorted(edits, key=lambda item: (item.start, item.end)):
+        parts.append(source[cursor : edit.start])
+        parts.append(edit.replacement)
+        cursor = edit.end
+    parts.append(source[cursor:])
+    return "".join(parts)

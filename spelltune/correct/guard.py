@@ -19,11 +19,12 @@ from dataclasses import dataclass, replace
 import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
-from spelltune.correct.confusion import are_confusable, contractions, is_homophone_pair, negation_count
-
+from spelltune.correct.confusion import MIRROR_LETTERS, are_confusable, contractions, is_homophone_pair, negation_count
 from spelltune.correct.corrector import Correction, Edit, Rejection
+from spelltune.correct.dictionary import is_english_word, known_words, word_count
+from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
-from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
+from spelltune.correct.protected import CALENDAR_NAMES, ends_sentence, protected_kind
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,6 @@ def _regional_variant(original: str, replacement: str) -> bool:
 
     Both must be words: "presense" -> "presence" fixes a misspelling, it swaps no regional spelling.
     """
-    from spelltune.correct.dictionary import known_words
-
     a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
     if a == b or a not in known_words() or b not in known_words():
         return False
@@ -130,8 +129,6 @@ def _garbles_capitalised_word(original_words: list[str], replacement_words: list
 
     "Becuase" -> "Because" is a correction; "Siobhan" -> "Siborjan" is a name being mangled.
     """
-    from spelltune.correct.dictionary import is_english_word
-
     if len(original_words) != 1 or len(replacement_words) != 1:
         return False
     original = strip_edge_punctuation(original_words[0])
@@ -143,24 +140,18 @@ def _garbles_capitalised_word(original_words: list[str], replacement_words: list
     return not is_english_word(original) and not is_english_word(replacement)
 
 
-_MIRRORED = str.maketrans("bdpq", "dbqp")
-
-
 def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
     """Whether a dictionary word became another by a slip writers make, which makes the pair a confusion
     set of its own: the letters reversed ("sub" -> "bus"), two neighbours swapped ("form" -> "from"), a
-    mirrored letter (b/d, p/q: "bog" -> "dog"), or any one edit when the written word is rare and the
-    new one more frequent ("waite" -> "wait")."""
-    from spelltune.correct.dictionary import word_count
-
+    mirrored letter (b/d, p/q, m/w, n/u: "bog" -> "dog", "we" -> "me"), or any one edit when the written
+    word is rare and the new one more frequent ("waite" -> "wait")."""
     a, b = written.lower(), replacement.lower()
     if a == b:
         return False
     if a == b[::-1] or (len(a) == len(b) and DamerauLevenshtein.distance(a, b) == 1 and sorted(a) == sorted(b)):
         return True
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1 and a.translate(_MIRRORED) != a and any(
-        x != y and x.translate(_MIRRORED) == y for x, y in zip(a, b)
-    ):
+    changed = [(x, y) for x, y in zip(a, b) if x != y] if len(a) == len(b) else []
+    if len(changed) == 1 and MIRROR_LETTERS.get(changed[0][0]) == changed[0][1]:
         return True
     written_count = word_count(a)
     return (DamerauLevenshtein.distance(a, b) == 1 and written_count < config.rare_word_count
@@ -174,8 +165,6 @@ def _swaps_correct_word(original: str, replacement: str, config: GuardConfig) ->
     "we'd"), or a slip (`is_slip`). Anything else ("july" -> "june", "red" -> "rod", "finally" ->
     "fortunately", "orreries" -> "orrearies") changes meaning, not spelling. Either word list counts.
     """
-    from spelltune.correct.dictionary import known_words
-
     a, b = strip_edge_punctuation(original).lower(), strip_edge_punctuation(replacement).lower()
     if a == b or a not in known_words():
         return False
@@ -202,8 +191,6 @@ def _close_spelling(original: str, replacement: str, config: GuardConfig) -> boo
         return True
     if DamerauLevenshtein.distance(a, b) <= 1 or sounds_alike(a, b):
         return True
-    from spelltune.correct.dictionary import known_words
-
     allowed = max(config.misspelling_edits, math.floor(config.misspelling_edit_rate * max(len(a), len(b))))
     if a not in known_words() and DamerauLevenshtein.distance(a, b) > allowed:
         return False  # a misspelling becomes only a word close to it (a correct word: see _swaps_correct_word)
@@ -258,17 +245,8 @@ def _negation_reason(original: str, replacement: str) -> str | None:
 
 def _is_misspelling(word: str) -> bool:
     """Whether `word` is in no word list and is no contraction written without its apostrophe."""
-    from spelltune.correct.confusion import contractions
-    from spelltune.correct.dictionary import known_words
-
     core = strip_edge_punctuation(word).lower()
     return bool(core) and core.isalpha() and core not in known_words() and core not in contractions()
-
-
-_CALENDAR_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december".split()
-)
 
 
 def _fixes_calendar_word(text: str, replacement_words: list[str], config: GuardConfig) -> bool:
@@ -277,7 +255,7 @@ def _fixes_calendar_word(text: str, replacement_words: list[str], config: GuardC
     if len(replacement_words) != 1:
         return False
     fixed = strip_edge_punctuation(replacement_words[0])
-    return (fixed.lower() in _CALENDAR_WORDS and fixed[:1].isupper() and _is_misspelling(text)
+    return (fixed.lower() in CALENDAR_NAMES and fixed[:1].isupper() and _is_misspelling(text)
             and _close_spelling(text, fixed, config))
 
 

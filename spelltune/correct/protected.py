@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-_EDGE_PUNCTUATION = "\"'“”‘’([{<.,;:!?)]}>…"
+import jellyfish
+from rapidfuzz.distance import OSA
+
+from spelltune.correct.dictionary import known_words
+from spelltune.correct.edge_punctuation import strip_edge_punctuation
 
 _URL = re.compile(r"^(https?://|ftp://|www\.)\S+$|^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|edu|gov|co|uk|de|ai|app|info)(/\S*)?$", re.I)
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
@@ -16,11 +20,6 @@ _CODE = re.compile(
 )
 # Words that are capitalised mid-sentence without being names.
 _ALWAYS_CAPITALISED = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d", "Im", "Ive", "Id", "Ill"}
-
-
-def strip_edge_punctuation(token: str) -> str:
-    """The token without the quotes, brackets and sentence punctuation around it."""
-    return token.strip(_EDGE_PUNCTUATION)
 
 
 def protected_kind(token: str, sentence_start: bool) -> str | None:
@@ -47,25 +46,25 @@ def protected_kind(token: str, sentence_start: bool) -> str | None:
     return None
 
 
-# Days and months of six letters or more: capitalised, so a misspelling of one looks like a name.
-_CALENDAR_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-                   "february", "august", "september", "october", "november", "december")
+# The days and months (lowercase): written capitalised, so a misspelling of one looks like a name.
+CALENDAR_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
+# Shorter names (May, June, March) are too close to names and words of their own to guess a misspelling.
+_LONG_CALENDAR_NAMES = tuple(sorted(name for name in CALENDAR_NAMES if len(name) >= 6))
 
 
 def is_misspelled_calendar_name(word: str) -> bool:
     """Whether `word` is a misspelled day or month ("Tuseday", "Febuary", "Satrday"): no known word, six
     letters or more, within two edits of one and sounding like it (same Metaphone key). Shorter names
     (Mai, Frida) and names that only look alike (Sundar, Fridman) stay names."""
-    import jellyfish
-    from rapidfuzz.distance import OSA
-
-    from spelltune.correct.dictionary import known_words
-
     lower = word.lower()
     if len(lower) < 6 or not lower.isalpha() or lower in known_words():
         return False
     key = jellyfish.metaphone(lower)
-    return any(OSA.distance(lower, name) <= 2 and jellyfish.metaphone(name) == key for name in _CALENDAR_NAMES)
+    return any(OSA.distance(lower, name) <= 2 and jellyfish.metaphone(name) == key
+               for name in _LONG_CALENDAR_NAMES)
 
 
 # Abbreviations whose full stop does not end a sentence ("Dr. Adeyemi" is a name, not a new sentence).

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, contractions
 from spelltune.correct.dictionary import dictionary_neighbours, known_words, match_case
-from spelltune.correct.protected import ends_sentence, protected_kind, strip_edge_punctuation
+from spelltune.correct.edge_punctuation import strip_edge_punctuation
+from spelltune.correct.protected import ends_sentence, protected_kind
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 

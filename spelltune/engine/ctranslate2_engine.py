@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spelltune.atomic import atomic_directory
 from spelltune.engine.base import Engine, budgets
 from spelltune.engine.bounds import ScoreBound, bounds_from_rows
 from spelltune.errors import EngineError
@@ -55,23 +55,20 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
     from ctranslate2.converters import TransformersConverter
 
     architectures = _architectures(source)
-    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     copy = [name for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
                               "generation_config.json", "chat_template.jinja") if (source / name).is_file()]
-    try:
-        TransformersConverter(str(source), copy_files=copy).convert(str(staging), quantization=quantization)
-    except Exception as error:  # the converter is third-party code: any failure means "not this model"
-        shutil.rmtree(staging, ignore_errors=True)
-        raise EngineError(
-            f"cannot convert {source} ({', '.join(architectures) or 'unknown architecture'}) to CTranslate2: "
-            f"{(str(error).splitlines() or [type(error).__name__])[0][:200]}; use --engine torch"
-        ) from None
-    (staging / MANIFEST).write_text(json.dumps({"parameters": safetensors_parameter_count(source),
-                                                "architectures": architectures}, indent=2))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    with atomic_directory(target) as staging:
+        try:
+            # force: the converter refuses to write into a folder that exists, even the empty staging one.
+            TransformersConverter(str(source), copy_files=copy).convert(str(staging), quantization=quantization,
+                                                                        force=True)
+        except Exception as error:  # the converter is third-party code: any failure means "not this model"
+            raise EngineError(
+                f"cannot convert {source} ({', '.join(architectures) or 'unknown architecture'}) to CTranslate2: "
+                f"{(str(error).splitlines() or [type(error).__name__])[0][:200]}; use --engine torch"
+            ) from None
+        (staging / MANIFEST).write_text(json.dumps({"parameters": safetensors_parameter_count(source),
+                                                    "architectures": architectures}, indent=2))
     return target
 
 

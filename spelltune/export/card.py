@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from spelltune.atomic import file_sha256
 from spelltune.export.parity import ParityReport
 
 LICENSE = "Apache-2.0"
@@ -106,11 +106,7 @@ def write_checksums(out_dir: Path) -> Path:
     """Write SHA256SUMS for every file under `out_dir` (in `sha256sum -c` format)."""
     rows = []
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS):
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        rows.append(f"{digest.hexdigest()}  {path.relative_to(out_dir).as_posix()}")
+        rows.append(f"{file_sha256(path)}  {path.relative_to(out_dir).as_posix()}")
     target = out_dir / CHECKSUMS
     target.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return target

@@ -8,12 +8,12 @@ create_commit). `write_checksums` writes SHA256SUMS for folders that have none y
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spelltune.atomic import file_sha256
 from spelltune.errors import SpelltuneError
 
 CHECKSUMS = "SHA256SUMS"
@@ -52,14 +52,6 @@ class PublishResult:
     files: list[str]
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _folder_files(folder: Path) -> list[str]:
     # Every regular file except SHA256SUMS itself and hidden files or folders (.git, .cache, .DS_Store).
     found = []
@@ -75,7 +67,7 @@ def write_checksums(folder: Path) -> Path:
     folder = Path(folder)
     if not folder.is_dir():
         raise PublishError(f"{folder} is not a folder")
-    rows = [f"{_digest(folder / name)}  {name}" for name in _folder_files(folder)]
+    rows = [f"{file_sha256(folder / name)}  {name}" for name in _folder_files(folder)]
     target = folder / CHECKSUMS
     target.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return target
@@ -117,7 +109,7 @@ def plan_publish(folder: Path, repo_type: str = "model") -> PublishPlan:
         path = folder / name
         if not path.is_file():
             raise PublishError(f"{CHECKSUMS} in {folder} lists {name}, which is missing")
-        if _digest(path) != expected:
+        if file_sha256(path) != expected:
             raise PublishError(f"{name} in {folder} does not match its {CHECKSUMS} entry (changed after checksumming)")
     plan = PublishPlan(folder, repo_type)
     plan.files.append((card, MODEL_CARD))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from spelltune.atomic import atomic_directory
 from spelltune.errors import ExportError, ParityError, SpelltuneError
 from spelltune.export.card import example_prompt, model_origin, write_card, write_checksums
 from spelltune.export.formats import ExportFormat, check_quant, get_format, load_writer
@@ -48,12 +47,8 @@ def export_model(spec: str, to: str, out: Path, *, quant: str | None = None, for
     status(f"merging {spec} into one model directory")
     model_dir = merged_source(spec)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
     parity: ParityReport | None = None
-    try:
+    with atomic_directory(out) as staging:  # all or nothing: a failed export leaves `out` as it was
         status(f"writing {to}" + (f" ({quant})" if quant else "") + f" from {model_dir}")
         files = [Path(path) for path in writer(model_dir, staging, quant)]
         run_path = _run_path(export_format, staging, files)
@@ -71,12 +66,6 @@ def export_model(spec: str, to: str, out: Path, *, quant: str | None = None, for
                    prompt=example_prompt(model_dir), parity=parity, run_command=_run_command(to, final_run),
                    notes=_notes(export_format, check))
         write_checksums(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     result = ExportResult(out, sorted(p for p in out.rglob("*") if p.is_file()), str(final_run), parity,
                           round(time.perf_counter() - started, 1))
     if parity is not None and not parity.passed:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 CACHE_ENV = "SPELLTUNE_CACHE_DIR"
@@ -18,26 +16,3 @@ def cache_root() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("spelltune"))
-
-
-def is_valid_entry(directory: Path, required: tuple[str, ...] = ("config.json",)) -> bool:
-    """Whether a cache entry is complete and undamaged: its files match the sha256 manifest written with it.
-
-    An entry from before manifests, or one whose files changed since, is not valid and gets rebuilt.
-    """
-    from spelltune.atomic import verify_checksum_manifest
-    from spelltune.models.fingerprint import file_sha256
-
-    if not all((directory / name).is_file() for name in required):
-        return False
-    return verify_checksum_manifest(directory, digest=file_sha256)
-
-
-@contextmanager
-def building_entry(target: Path) -> Iterator[Path]:
-    """Build a cache entry in a temporary sibling; on success it gets its checksum manifest and replaces `target`."""
-    from spelltune.atomic import atomic_directory, write_checksum_manifest
-
-    with atomic_directory(target) as staging:
-        yield staging
-        write_checksum_manifest(staging)

@@ -4,11 +4,9 @@ under them, so a retrained adapter or a replaced file never loads a stale conver
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from pathlib import Path
 
-from spelltune.models.cache import cache_root
+from spelltune.models.file_digests import cached_file_sha256
 from spelltune.models.loading import ResolvedSpec, resolve_model_spec
 
 # Files that define a model; everything else in a directory (logs, checkpoints, plots) is ignored.
@@ -16,35 +14,12 @@ _MODEL_FILE_SUFFIXES = (".safetensors", ".json", ".gguf", ".model", ".txt", ".bi
 _IGNORED_NAMES = {"trainer_state.json", "training_args.bin", "spelltune_run.json"}
 
 
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's content, memoised on (path, size, mtime) so big files are read once."""
-    stat = path.stat()
-    memo_file = cache_root() / "fingerprints.json"
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    try:
-        memo = json.loads(memo_file.read_text())
-    except (OSError, ValueError):
-        memo = {}
-    if key in memo:
-        return memo[key]
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    memo[key] = digest.hexdigest()
-    memo_file.parent.mkdir(parents=True, exist_ok=True)
-    staging = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.partial")
-    staging.write_text(json.dumps(memo))
-    staging.replace(memo_file)
-    return memo[key]
-
-
 def directory_fingerprint(directory: Path) -> str:
     """A digest over the model-defining files of a directory (names and contents)."""
     digest = hashlib.sha256()
     for path in sorted(directory.iterdir()):
         if path.is_file() and path.name.endswith(_MODEL_FILE_SUFFIXES) and path.name not in _IGNORED_NAMES:
-            digest.update(f"{path.name}:{file_sha256(path)}\n".encode())
+            digest.update(f"{path.name}:{cached_file_sha256(path)}\n".encode())
     return digest.hexdigest()
 
 
@@ -52,7 +27,7 @@ def model_fingerprint(spec: str | ResolvedSpec) -> str:
     """A short content digest of what `spec` loads: the same weights give the same fingerprint."""
     resolved = resolve_model_spec(spec) if isinstance(spec, str) else spec
     if resolved.kind == "gguf":
-        body = "gguf:" + file_sha256(Path(resolved.location) / str(resolved.gguf_file))
+        body = "gguf:" + cached_file_sha256(Path(resolved.location) / str(resolved.gguf_file))
     elif resolved.kind == "adapter_dir":
         assert resolved.base_spec is not None
         body = f"adapter:{directory_fingerprint(Path(resolved.location))}+{model_fingerprint(resolved.base_spec)}"

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spelltune.errors import ModelSpecError
-from spelltune.models.cache import building_entry, cache_root, is_valid_entry
+from spelltune.models.cache import cache_root
+from spelltune.models.cache_entries import building_entry, is_valid_entry
 from spelltune.models.presets import PRESETS
 
 SpecKind = Literal["gguf", "hub", "hf_dir", "adapter_dir", "run_dir"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from spelltune.errors import ModelSpecError
-from spelltune.models.cache import building_entry, cache_root, is_valid_entry
+from spelltune.models.cache import cache_root
+from spelltune.models.cache_entries import building_entry, is_valid_entry
 from spelltune.models.fingerprint import model_fingerprint
 from spelltune.models.loading import dequantized_gguf_dir, load_model, resolve_model_spec
 

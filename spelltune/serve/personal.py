@@ -14,9 +14,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from spelltune.atomic import write_text
 from spelltune.correct.corrector import Correction
+from spelltune.correct.edits import apply_edits
 from spelltune.errors import InputError
-from spelltune.serve.suggestions import apply_edits
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MAX_WORD_LENGTH = 64
@@ -86,11 +87,8 @@ class PersonalDictionary:
         return found
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(self.path.suffix + ".tmp")
         lines = sorted(self._words.values(), key=str.casefold)
-        temporary.write_text("".join(word + "\n" for word in lines), encoding="utf-8")
-        temporary.replace(self.path)
+        write_text(self.path, "".join(word + "\n" for word in lines))
 
     def flags(self, original: str) -> bool:
         """Whether a change of `original` touches a word of this dictionary."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spelltune.correct.corrector import Correction, Edit
+from spelltune.correct.corrector import Correction
 
 KINDS = ("spelling", "real-word", "apostrophe", "split-merge", "case")
 _APOSTROPHES = "'’`"
@@ -95,13 +95,3 @@ def suggestion_dicts(placed: list[LinePlacement]) -> tuple[list[dict], list[dict
             })
     return suggestions, refused
 
-
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """`text` with `edits` (spans in `text`, not overlapping) applied."""
-    parts, cursor = [], 0
-    for edit in sorted(edits, key=lambda item: (item.start, item.end)):
-        parts.append(text[cursor:edit.start])
-        parts.append(edit.replacement)
-        cursor = edit.end
-    parts.append(text[cursor:])
-    return "".join(parts)

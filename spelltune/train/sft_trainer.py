@@ -11,7 +11,7 @@ from trl import SFTTrainer
 
 from spelltune.train.checkpoints import mark_complete, pause_for_tests
 from spelltune.train.dataset import Pair
-from spelltune.train.trainer import peak_memory_mb
+from spelltune.train.peak_memory import peak_memory_mb
 
 
 class SpelltuneSFTTrainer(SFTTrainer):

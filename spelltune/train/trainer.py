@@ -7,7 +7,6 @@ and distributed training; spelltune/train/sft_trainer.py adds what TRL cannot.
 from __future__ import annotations
 
 import importlib.util
-import resource
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -202,15 +201,6 @@ def _tf32_supported() -> bool:
     from transformers.utils import is_torch_tf32_available
 
     return is_torch_tf32_available()
-
-
-def peak_memory_mb(device: str) -> float:
-    """Peak memory of this process so far: CUDA allocations on a GPU, resident set size elsewhere."""
-    if device.startswith("cuda"):
-        import torch
-
-        return torch.cuda.max_memory_allocated() / 2**20
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 @dataclass

@@ -1,6 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spelltune.correct.corrector import Edit
 from spelltune.correct.edits import apply_edits, compute_edits
 
 
@@ -23,6 +24,13 @@ def test_deletion_and_insertion_leave_no_double_spaces():
     assert apply_edits("cat sat", compute_edits("cat sat", "the cat sat")) == "the cat sat"
     assert apply_edits("the cat", compute_edits("the cat", "the cat sat")) == "the cat sat"
     assert apply_edits("cat sat down", compute_edits("cat sat down", "cat sat")) == "cat sat"
+
+
+def test_edits_apply_in_any_order_and_insertions_at_one_place_in_the_order_given():
+    edits = [Edit(8, 11, "teh", "the"), Edit(0, 4, "Ther", "The")]
+    assert apply_edits("Ther is teh cat", edits) == "The is the cat"
+    insertions = [Edit(4, 4, "", "big "), Edit(4, 4, "", "black "), Edit(4, 7, "cat", "dog")]
+    assert apply_edits("the cat", insertions) == "the big black dog"
 
 
 def test_identical_text_has_no_edits():

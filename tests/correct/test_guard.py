@@ -239,11 +239,24 @@ def test_a_correct_word_does_not_become_another_word(source, proposed):
         ("Its raining.", "It's raining."),  # apostrophe variant
         ("The waite was long.", "The wait was long."),  # a rare word one slip from a frequent one
         ("He sat on the farther side.", "He sat on the father side."),  # mined from the corpora
+        ("Give it to we.", "Give it to me."),  # a mirrored letter (m/w): a dyslexic reversal
+        ("Open your month.", "Open your mouth."),  # a mirrored letter (n/u)
     ],
 )
 def test_a_correct_word_may_become_a_confusion_partner(source, proposed):
     correction = guard_correction(source, proposed)
     assert correction.output == proposed, correction.rejected
+
+
+def test_every_mirror_letter_pair_of_the_confusion_sets_is_a_slip():
+    from spelltune.correct.confusion import MIRROR_LETTERS
+    from spelltune.correct.guard import is_slip
+
+    config = GuardConfig()
+    assert set(MIRROR_LETTERS) == set("bdpqmwnu")
+    for written, meant in MIRROR_LETTERS.items():
+        assert is_slip(f"zz{written}z", f"zz{meant}z", config), (written, meant)
+    assert not is_slip("zzaz", "zzez", config)  # a one-letter change of no mirror pair
 
 
 def test_a_multi_word_rewrite_needs_each_word_accepted():

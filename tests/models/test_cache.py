@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from spelltune.atomic import MANIFEST_FILE
-from spelltune.models.cache import building_entry, is_valid_entry
+from spelltune.models.cache_entries import building_entry, is_valid_entry
 
 
 def _adapter(tiny_model_dir, directory):

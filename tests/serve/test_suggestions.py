@@ -2,7 +2,7 @@
 
 import pytest
 
-from spelltune.serve.suggestions import apply_edits, edit_kind
+from spelltune.serve.suggestions import edit_kind
 
 
 @pytest.mark.parametrize("original, replacement, kind", [
@@ -21,13 +21,6 @@ from spelltune.serve.suggestions import apply_edits, edit_kind
 ])
 def test_edit_kind(original, replacement, kind):
     assert edit_kind(original, replacement) == kind
-
-
-def test_apply_edits_in_any_order():
-    from spelltune.correct.corrector import Edit
-
-    edits = [Edit(8, 11, "teh", "the"), Edit(0, 4, "Ther", "The")]
-    assert apply_edits("Ther is teh cat", edits) == "The is the cat"
 
 
 @pytest.mark.parametrize("original, proposed, reason, offered", [
