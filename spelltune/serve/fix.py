@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from spelltune.correct.corrector import Correction, Corrector
 from spelltune.correct.edits import apply_edits
+from spelltune.correct.load import load_corrector
 from spelltune.errors import InputError
 from spelltune.models.presets import DEFAULT_MODEL_SPEC
 from spelltune.serve.diff import render_diff
@@ -86,19 +87,6 @@ def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
         for line in split_lines(text) or [InputLine("", "")]:
             line.prefix = prefix
             yield line
-
-
-def cached_corrector(spec: str, batch_size: int | None = None, device: str | None = None, dtype: str | None = None,
-                     rescore: bool | None = None, engine: str | None = None,
-                     config: CorrectorConfig | None = None) -> Corrector:
-    """A corrector on a model loaded once per process and engine (models take seconds to load).
-
-    Correctors with other settings (batch size, guard, second pass) share the loaded model.
-    """
-    from spelltune.correct.load import load_corrector
-
-    return load_corrector(spec, config, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
-                          engine=engine)
 
 
 def correct_input_lines(
@@ -208,14 +196,14 @@ def fix_lines(lines: list[str], model: str = DEFAULT_MODEL_SPEC, batch_size: int
               engine: str | None = None, config: CorrectorConfig | None = None) -> list[Correction]:
     """Python API: one Correction per line (each line corrected independently)."""
     inputs = [InputLine(line, "") for line in lines]
-    return correct_input_lines(inputs, lambda: cached_corrector(model, batch_size, engine=engine, config=config))
+    return correct_input_lines(inputs, lambda: load_corrector(model, config, batch_size=batch_size, engine=engine))
 
 
 def fix_text(text: str, model: str = DEFAULT_MODEL_SPEC, batch_size: int | None = None,
              engine: str | None = None, config: CorrectorConfig | None = None) -> str:
     """Python API: the corrected text, with every line ending and blank line kept as it was."""
     lines = split_lines(text)
-    corrections = correct_input_lines(lines, lambda: cached_corrector(model, batch_size, engine=engine, config=config))
+    corrections = correct_input_lines(lines, lambda: load_corrector(model, config, batch_size=batch_size, engine=engine))
     return "".join(c.output + line.ending for c, line in zip(corrections, lines))
 
 
