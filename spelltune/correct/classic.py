@@ -107,7 +107,7 @@ class SymSpellCompoundCorrector:
 
 
 def _compute_edits(source: str, target: str) -> list[Edit]:
-    """Edit spans from the correction engine's `compute_edits` when it exists, else none."""
+    """Edit spans from `spelltune.correct.edits.compute_edits` when it exists, else none."""
     try:
         from spelltune.correct.edits import compute_edits
     except ImportError:
