@@ -151,7 +151,7 @@ def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
     set of its own: the letters reversed ("sub" -> "bus"), two neighbours swapped ("form" -> "from"), a
     mirrored letter (b/d, p/q: "bog" -> "dog"), or any one edit when the written word is rare and the
     new one more frequent ("waite" -> "wait")."""
-    from spelltune.correct.dictionary import word_count
+    from spelltune.correct.dictionary import word_frequency
 
     a, b = written.lower(), replacement.lower()
     if a == b:
@@ -162,9 +162,9 @@ def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
         x != y and x.translate(_MIRRORED) == y for x, y in zip(a, b)
     ):
         return True
-    written_count = word_count(a)
-    return (DamerauLevenshtein.distance(a, b) == 1 and written_count < config.rare_word_count
-            and word_count(b) > written_count)
+    written_frequency = word_frequency(a)
+    return (DamerauLevenshtein.distance(a, b) == 1 and written_frequency < config.rare_word_count
+            and word_frequency(b) > written_frequency)
 
 
 def _swaps_correct_word(original: str, replacement: str, config: GuardConfig) -> bool:
