@@ -206,7 +206,8 @@ def test_a_windowed_request_is_scored_without_the_end_of_turn(tiny_model_dir):
     rescorer = CandidateRescorer(engine)
     source = "i was tought to swim"
     partial = rescorer.batched_log_probs([(source, ["i was taught to"])], complete=[False])[0][0]
-    assert partial == pytest.approx(engine.score(build_prompt(engine.tokenizer, source), ["i was taught to"])[0], abs=1e-4)
+    [[alone]] = engine.score_many([(build_prompt(engine.tokenizer, source), ["i was taught to"])])
+    assert partial == pytest.approx(alone, abs=1e-4)
     whole = rescorer.batched_log_probs([(source, ["i was taught to"])])[0][0]
     assert whole < partial  # the end of turn is one more token to pay for
 
@@ -226,7 +227,7 @@ def test_confusion_variants_are_scored_as_plain_text_after_the_prefix(tiny_model
     engine = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
     rescorer = CandidateRescorer(engine, RescoreSettings(fluency_prefix="Text:"))
     scores = rescorer.fluency_log_probs([["the mail came", "the male came"]])[0]
-    assert scores == pytest.approx(engine.score("Text:", [" the mail came", " the male came"]), abs=1e-4)
+    assert scores == pytest.approx(engine.score_many([("Text:", [" the mail came", " the male came"])])[0], abs=1e-4)
 
 
 def test_names_inside_a_sentence_are_no_confusion_slots():
