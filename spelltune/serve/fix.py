@@ -108,7 +108,7 @@ def correct_input_lines(
     if to_correct:
         corrector = get_corrector()
         texts = [lines[index].text for index in to_correct]
-        kwargs = {"on_progress": on_progress} if on_progress and hasattr(corrector, "generate") else {}
+        kwargs = {"on_progress": on_progress} if on_progress and getattr(corrector, "reports_progress", False) else {}
         for index, correction in zip(to_correct, corrector.correct_lines(texts, **kwargs)):
             corrections[index] = correction if keeps_the_line(correction, lines[index].text) else None
     # Whatever a corrector returns, every line comes back: one it lost or broke passes through unchanged.
