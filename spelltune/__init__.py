@@ -1,7 +1,7 @@
 """spelltune: a small open language model as a private, local typo and spelling corrector.
 
 Pipeline stages live in sub-packages: `data`, `train`, `evaluate`, `export`, `serve`, `spelling`.
-Shared pieces: `models` (model specs), `prompt` (the one prompt format), `correct` (the engine).
+Shared pieces: `models` (model specs), `prompt` (the one prompt format), `correct` (the corrector and its guard).
 """
 
 __version__ = "0.1.0"

@@ -1,6 +1,7 @@
 """The `spelltune` command: each subcommand is a thin wrapper over a typed function users can import.
 
-Stage commands live beside their stage (`spelltune/<stage>/cli.py`) and are mounted here.
+Stage commands live beside their stage (`spelltune/<stage>/cli.py`; the serve stage's two in
+`serve/fix_cli.py` and `serve/serve_cli.py`) and are mounted here.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ app = typer.Typer(
 
 
 def _mount_stage_commands() -> None:
-    from spelltune.serve.cli import register as register_serve
+    from spelltune.serve.fix_cli import register as register_fix
+
+    register_fix(app)
+    from spelltune.serve.serve_cli import register as register_serve
 
     register_serve(app)
-    from spelltune.serve.serve_cli import register as register_http_serve
-
-    register_http_serve(app)
     from spelltune.models.cli import register as register_models
 
     register_models(app)

@@ -1,4 +1,4 @@
-"""The correction engine shared by serving and evaluation: correctors, the guard, edit spans."""
+"""Correcting text, shared by serving and evaluation: correctors, the guard, edit spans."""
 
 from spelltune.correct.corrector import Correction, Corrector, Edit, Rejection
 from spelltune.correct.load import load_corrector

@@ -20,7 +20,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A change the model proposed that the engine refused, keeping the original, and why.
+    """A change the model proposed that the guard refused, keeping the original, and why.
 
     `start:end` locate `original` in the input line when known (a whole refused piece spans the piece).
     """

@@ -90,7 +90,7 @@ def load_symspell():
     return symspell
 
 
-def word_count(word: str) -> int:
+def word_frequency(word: str) -> int:
     """How often `word` (lowercase) occurs in SymSpell's frequency corpus; 0 for a word it lacks."""
     return word_frequencies().get(word.lower(), 0)
 

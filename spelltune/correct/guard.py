@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from spelltune.correct.confusion import MIRROR_LETTERS, are_confusable, contractions, is_homophone_pair, negation_count
 from spelltune.correct.corrector import Correction, Edit, Rejection
-from spelltune.correct.dictionary import is_english_word, known_words, word_count
+from spelltune.correct.dictionary import is_english_word, known_words, word_frequency
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
 from spelltune.correct.protected import CALENDAR_NAMES, ends_sentence, protected_kind
@@ -153,9 +153,9 @@ def is_slip(written: str, replacement: str, config: GuardConfig) -> bool:
     changed = [(x, y) for x, y in zip(a, b) if x != y] if len(a) == len(b) else []
     if len(changed) == 1 and MIRROR_LETTERS.get(changed[0][0]) == changed[0][1]:
         return True
-    written_count = word_count(a)
-    return (DamerauLevenshtein.distance(a, b) == 1 and written_count < config.rare_word_count
-            and word_count(b) > written_count)
+    written_frequency = word_frequency(a)
+    return (DamerauLevenshtein.distance(a, b) == 1 and written_frequency < config.rare_word_count
+            and word_frequency(b) > written_frequency)
 
 
 def _swaps_correct_word(original: str, replacement: str, config: GuardConfig) -> bool:

@@ -21,6 +21,9 @@ class LMCorrector:
     """Corrects lines with a causal LM: split into pieces, generate in batches, guard every edit, then
     let the model choose among dictionary spellings for the misspellings still left."""
 
+    #: `correct_lines` takes `on_progress` (`spelltune fix` shows its progress bar by it)
+    reports_progress = True
+
     def __init__(self, engine: Engine, config: CorrectorConfig | None = None, batch_size: int | None = None):
         self.engine = engine
         self.name = engine.name
@@ -93,15 +96,6 @@ class LMCorrector:
             )
         output_parts.append(line[cursor:])
         return Correction(input=line, output="".join(output_parts), edits=edits, rejected=rejected)
-
-    def generate(self, texts: list[str], on_progress: Callable[[int], None] | None = None) -> dict[str, str]:
-        """The model's raw proposal for each text (unguarded, not rescored), in length-sorted batches."""
-        proposals: dict[str, str] = {}
-        for batch, generated in self._generated_batches(texts):
-            proposals.update((text, parse_completion(g)) for text, g in zip(batch, generated))
-            if on_progress:
-                on_progress(len(batch))
-        return proposals
 
     def _generated_batches(self, texts: list[str]) -> Iterator[tuple[list[str], list[str]]]:
         if not texts:

@@ -299,12 +299,9 @@ class CandidateRescorer:
         self._prompts: dict[str, str] = {}
         self._end_of_turn: str | None = None
 
-    def rescore(self, source: str, corrected: str) -> str:
-        """`corrected` (the guarded correction of `source`) with each misspelling decided again."""
-        return self.rescore_many([(source, corrected)])[0]
-
     def rescore_many(self, pairs: list[tuple[str, str]]) -> list[str]:
-        """`rescore` for many (source, corrected) pairs, every variant of every word scored in shared batches.
+        """Each `corrected` (the guarded correction of its `source`) with each misspelling decided again, every
+        variant of every word of every pair scored in shared batches.
 
         Each word is decided with the rest of its sentence as the correction has it (independently of the
         other words' decisions), which lets all of them be scored at once.
@@ -453,13 +450,10 @@ class CandidateRescorer:
             self._end_of_turn = probe[len("sample text"):] if probe.startswith("sample text") else ""
         return self._end_of_turn or None
 
-    def completion_log_probs(self, source: str, completions: list[str]) -> list[float]:
-        """Log-probability of writing each of `completions` (and the end of turn) as the correction of `source`."""
-        return self.batched_log_probs([(source, completions)])[0]
-
     def batched_log_probs(self, requests: list[tuple[str, list[str]]],
                           complete: list[bool] | None = None) -> list[list[float]]:
-        """`completion_log_probs` for many (source, completions) requests, scored by the engine together.
+        """Log-probability of writing each request's completions (and the end of turn) as the correction of its
+        source, every request scored by the engine together.
 
         `complete[i]` False means request i's completions are the start of a correction only: they are
         scored without the end of turn.

@@ -43,7 +43,7 @@ def _word_chunks(piece: Piece, max_words: int) -> list[Piece]:
     return chunks
 
 
-def _word_count(text: str) -> int:
+def _words_in(text: str) -> int:
     return len(text.split())
 
 
@@ -58,22 +58,22 @@ def split_into_pieces(line: str, max_words: int = 40) -> list[Piece]:
         return []
     start = line.index(stripped[0])
     whole = Piece(stripped, start, start + len(stripped))
-    if _word_count(stripped) <= max_words:
+    if _words_in(stripped) <= max_words:
         return [whole]
     small: list[Piece] = []
     for sentence in _spans(stripped, _SENTENCE_END, start):
-        if _word_count(sentence.text) <= max_words:
+        if _words_in(sentence.text) <= max_words:
             small.append(sentence)
             continue
         for clause in _spans(sentence.text, _CLAUSE_END, sentence.start):
-            small.extend([clause] if _word_count(clause.text) <= max_words else _word_chunks(clause, max_words))
+            small.extend([clause] if _words_in(clause.text) <= max_words else _word_chunks(clause, max_words))
     return _pack(line, small, max_words)
 
 
 def _pack(line: str, pieces: list[Piece], max_words: int) -> list[Piece]:
     packed: list[Piece] = []
     for piece in pieces:
-        if packed and _word_count(packed[-1].text) + _word_count(piece.text) <= max_words:
+        if packed and _words_in(packed[-1].text) + _words_in(piece.text) <= max_words:
             merged_start = packed[-1].start
             packed[-1] = Piece(line[merged_start : piece.end], merged_start, piece.end)
         else:

@@ -5,10 +5,11 @@ An engine holds one loaded model and answers two questions about rendered prompt
 
 - `generate(prompts, max_new_tokens)`: the greedy continuation of each prompt, up to the model's end
   of turn or end of sequence, decoded without special tokens;
-- `score(prefix, continuations)`: the log-probability (nats) of each continuation after `prefix`.
+- `score_many(requests)`: for each (prefix, continuations) request, the log-probability (nats) of each
+  continuation after its prefix.
 
 Token boundaries are the same on every backend: a prefix and a continuation are tokenized separately
-(no special tokens added) and concatenated, so `score(p, [c])` is `log P(ids(c) | ids(p))`.
+(no special tokens added) and concatenated, so `score_many([(p, [c])])` is `[[log P(ids(c) | ids(p))]]`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ENCODED_TEXTS_KEPT = 8192
 
 
 class Engine(ABC):
-    """One loaded model behind `generate` and `score`; load it once, call it from many places."""
+    """One loaded model behind `generate` and `score_many`; load it once, call it from many places."""
 
     #: backend name, as `--engine` spells it
     backend: str = ""
@@ -66,13 +67,10 @@ class Engine(ABC):
 
     # -- scoring ----------------------------------------------------------------------------------
 
-    def score(self, prefix: str, continuations: Sequence[str]) -> list[float]:
-        """Log-probability (nats) of each continuation's tokens after `prefix`."""
-        return self.score_many([(prefix, list(continuations))])[0]
-
     @abstractmethod
     def score_many(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[float]]:
-        """`score` for many (prefix, continuations) requests; backends share work across them."""
+        """Log-probability (nats) of each continuation's tokens after its prefix, for each (prefix, continuations)
+        request; backends share work across requests."""
 
     def score_bounds(self, requests: Sequence[tuple[str, Sequence[str]]]) -> list[list[ScoreBound]]:
         """For each continuation of each request, its score or an upper bound on it, cheaply.

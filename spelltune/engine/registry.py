@@ -107,9 +107,8 @@ ARTEFACT_DETECTORS: list[Callable[[Path], str | None]] = []
 
 
 def _import_optional_backends() -> None:
-    for module in ("spelltune.engine.onnx_engine", "spelltune.engine.llamacpp_engine"):
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
+    """Import the backends that register themselves (and their artefact detectors) on import: onnx."""
+    importlib.import_module("spelltune.engine.onnx_engine")
 
 
 def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtype: str = "auto",

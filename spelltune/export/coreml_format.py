@@ -227,12 +227,6 @@ def _program_output_shape(mlmodel: Any) -> list[Any]:
     return [dim if isinstance(dim, int) else "n" for dim in shape]
 
 
-def load_package(package: Path) -> Any:
-    """A saved `.mlpackage` as an MLModel that is not compiled or run (works on Linux)."""
-    ct = _require_coremltools()
-    return ct.models.MLModel(str(package), skip_model_load=True)
-
-
 def _op_types(spec: Any) -> set[str]:
     found: set[str] = set()
 

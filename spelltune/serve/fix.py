@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from spelltune.correct.corrector import Correction, Corrector
 from spelltune.correct.edits import apply_edits
+from spelltune.correct.load import load_corrector
 from spelltune.errors import InputError
 from spelltune.models.presets import DEFAULT_MODEL_SPEC
 from spelltune.serve.diff import render_diff
@@ -88,17 +89,32 @@ def read_input_lines(stream: BinaryIO) -> Iterator[InputLine]:
             yield line
 
 
-def cached_corrector(spec: str, batch_size: int | None = None, device: str | None = None, dtype: str | None = None,
-                     rescore: bool | None = None, engine: str | None = None,
-                     config: CorrectorConfig | None = None) -> Corrector:
-    """A corrector on a model loaded once per process and engine (models take seconds to load).
+def lines_for_the_corrector(lines: list[InputLine]) -> list[int]:
+    """Indices of the lines a corrector is asked about; the others (blank, or not UTF-8) pass through without it."""
+    return [index for index, line in enumerate(lines) if line.is_valid_utf8 and line.text.strip()]
 
-    Correctors with other settings (batch size, guard, second pass) share the loaded model.
+
+def corrections_from_answers(lines: list[InputLine], asked: list[int], answers: Iterable[Correction]) -> list[Correction]:
+    """One Correction per line, from a corrector's `answers` for the lines `asked` (in that order).
+
+    A blank line comes back as it is and a line that is not UTF-8 with a note. Whatever the corrector
+    returned, every line comes back: one whose answer is missing or breaks it (see `keeps_the_line`)
+    passes through unchanged.
     """
-    from spelltune.correct.load import load_corrector
-
-    return load_corrector(spec, config, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
-                          engine=engine)
+    answered = {index: correction for index, correction in zip(asked, answers)
+                if keeps_the_line(correction, lines[index].text)}
+    corrections: list[Correction] = []
+    for index, line in enumerate(lines):
+        if index in answered:
+            corrections.append(answered[index])
+        elif not line.is_valid_utf8:
+            shown = line.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            corrections.append(Correction(input=shown, output=shown, note=_NOT_UTF8_NOTE))
+        elif not line.text.strip():
+            corrections.append(Correction(input=line.text, output=line.text))
+        else:
+            corrections.append(Correction(input=line.text, output=line.text, note=_UNUSABLE_NOTE))
+    return corrections
 
 
 def correct_input_lines(
@@ -107,26 +123,14 @@ def correct_input_lines(
     on_progress: Callable[[int], None] | None = None,
 ) -> list[Correction]:
     """Corrections for `lines`; lines that are blank or not UTF-8 pass through without the model."""
-    corrections: list[Correction | None] = [None] * len(lines)
-    to_correct: list[int] = []
-    for index, line in enumerate(lines):
-        if not line.is_valid_utf8:
-            shown = line.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            corrections[index] = Correction(input=shown, output=shown, note=_NOT_UTF8_NOTE)
-        elif not line.text.strip():
-            corrections[index] = Correction(input=line.text, output=line.text)
-        else:
-            to_correct.append(index)
-    if to_correct:
+    asked = lines_for_the_corrector(lines)
+    answers: list[Correction] = []
+    if asked:
         corrector = get_corrector()
-        texts = [lines[index].text for index in to_correct]
-        kwargs = {"on_progress": on_progress} if on_progress and hasattr(corrector, "generate") else {}
-        for index, correction in zip(to_correct, corrector.correct_lines(texts, **kwargs)):
-            corrections[index] = correction if keeps_the_line(correction, lines[index].text) else None
-    # Whatever a corrector returns, every line comes back: one it lost or broke passes through unchanged.
-    return [correction if correction is not None else
-            Correction(input=line.text, output=line.text, note=_UNUSABLE_NOTE)
-            for line, correction in zip(lines, corrections)]
+        texts = [lines[index].text for index in asked]
+        kwargs = {"on_progress": on_progress} if on_progress and getattr(corrector, "reports_progress", False) else {}
+        answers = corrector.correct_lines(texts, **kwargs)
+    return corrections_from_answers(lines, asked, answers)
 
 
 def keeps_the_line(correction: Correction, text: str) -> bool:
@@ -208,14 +212,14 @@ def fix_lines(lines: list[str], model: str = DEFAULT_MODEL_SPEC, batch_size: int
               engine: str | None = None, config: CorrectorConfig | None = None) -> list[Correction]:
     """Python API: one Correction per line (each line corrected independently)."""
     inputs = [InputLine(line, "") for line in lines]
-    return correct_input_lines(inputs, lambda: cached_corrector(model, batch_size, engine=engine, config=config))
+    return correct_input_lines(inputs, lambda: load_corrector(model, config, batch_size=batch_size, engine=engine))
 
 
 def fix_text(text: str, model: str = DEFAULT_MODEL_SPEC, batch_size: int | None = None,
              engine: str | None = None, config: CorrectorConfig | None = None) -> str:
     """Python API: the corrected text, with every line ending and blank line kept as it was."""
     lines = split_lines(text)
-    corrections = correct_input_lines(lines, lambda: cached_corrector(model, batch_size, engine=engine, config=config))
+    corrections = correct_input_lines(lines, lambda: load_corrector(model, config, batch_size=batch_size, engine=engine))
     return "".join(c.output + line.ending for c, line in zip(corrections, lines))
 
 

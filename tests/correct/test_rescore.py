@@ -78,13 +78,12 @@ def _PreferringScorer(table: dict[str, float], settings: RescoreSettings, loosen
 def test_keeping_an_unknown_word_pays_the_penalty_and_far_candidates_pay_per_edit():
     table = {"i was tought": -10.0, "i was taught": -11.0, "i was thought": -14.0}
     # The model's copy bias alone keeps the misspelling...
-    assert _PreferringScorer(table, RescoreSettings(unknown_word_penalty=0.0)).rescore("i was tought", "i was tought") \
-        == "i was tought"
+    pair = [("i was tought", "i was tought")]
+    assert _PreferringScorer(table, RescoreSettings(unknown_word_penalty=0.0)).rescore_many(pair) == ["i was tought"]
     # ...the unknown-word penalty lets the likeliest dictionary spelling win.
     settings = RescoreSettings(unknown_word_penalty=3.0, distance_penalty=1.0)
-    assert _PreferringScorer(table, settings).rescore("i was tought", "i was tought") == "i was taught"
-    assert _PreferringScorer(table, RescoreSettings(enabled=False)).rescore("i was tought", "i was tought") \
-        == "i was tought"
+    assert _PreferringScorer(table, settings).rescore_many(pair) == ["i was taught"]
+    assert _PreferringScorer(table, RescoreSettings(enabled=False)).rescore_many(pair) == ["i was tought"]
 
 
 def test_every_misspelling_of_a_sentence_is_resolved_with_offsets_intact():
@@ -130,7 +129,8 @@ def test_a_guess_the_model_made_for_a_misspelling_competes_with_the_dictionary_s
     assert slot.variants[:2] == ["car", "carring"] and "carrying" in slot.variants
     assert slot.distances[:2] == [4, 0] and slot.known[:2] == [True, False]
     table = {"i was car it.": -9.0, "i was carring it.": -8.0, "i was carrying it.": -7.5}
-    assert _PreferringScorer(table, SETTINGS).rescore("i was carring it.", "i was car it.") == "i was carrying it."
+    assert _PreferringScorer(table, SETTINGS).rescore_many([("i was carring it.", "i was car it.")]) \
+        == ["i was carrying it."]
 
 
 def test_when_the_word_count_changed_only_the_corrections_own_unknown_words_are_decided():
@@ -160,12 +160,11 @@ def test_confusable_words_get_their_partners_as_candidates():
 
 def test_a_partner_replaces_the_written_word_only_beyond_the_margin():
     table = {"the male came late": -10.0, "the mail came late": -8.5}
-    assert _PreferringScorer(table, RescoreSettings(confusion_margin=2.0)).rescore(
-        "the male came late", "the male came late") == "the male came late"
-    assert _PreferringScorer(table, RescoreSettings(confusion_margin=1.0)).rescore(
-        "the male came late", "the male came late") == "the mail came late"
-    assert _PreferringScorer(table, RescoreSettings(confusion_margin=1.0, confusion_sets=False)).rescore(
-        "the male came late", "the male came late") == "the male came late"
+    pair = [("the male came late", "the male came late")]
+    assert _PreferringScorer(table, RescoreSettings(confusion_margin=2.0)).rescore_many(pair) == ["the male came late"]
+    assert _PreferringScorer(table, RescoreSettings(confusion_margin=1.0)).rescore_many(pair) == ["the mail came late"]
+    assert _PreferringScorer(table, RescoreSettings(confusion_margin=1.0, confusion_sets=False)).rescore_many(pair) \
+        == ["the male came late"]
 
 
 def test_a_candidate_the_guard_would_refuse_is_never_offered():
@@ -206,7 +205,8 @@ def test_a_windowed_request_is_scored_without_the_end_of_turn(tiny_model_dir):
     rescorer = CandidateRescorer(engine)
     source = "i was tought to swim"
     partial = rescorer.batched_log_probs([(source, ["i was taught to"])], complete=[False])[0][0]
-    assert partial == pytest.approx(engine.score(build_prompt(engine.tokenizer, source), ["i was taught to"])[0], abs=1e-4)
+    [[alone]] = engine.score_many([(build_prompt(engine.tokenizer, source), ["i was taught to"])])
+    assert partial == pytest.approx(alone, abs=1e-4)
     whole = rescorer.batched_log_probs([(source, ["i was taught to"])])[0][0]
     assert whole < partial  # the end of turn is one more token to pay for
 
@@ -226,7 +226,7 @@ def test_confusion_variants_are_scored_as_plain_text_after_the_prefix(tiny_model
     engine = load_engine(str(tiny_model_dir), engine="torch", device="cpu", dtype="float32")
     rescorer = CandidateRescorer(engine, RescoreSettings(fluency_prefix="Text:"))
     scores = rescorer.fluency_log_probs([["the mail came", "the male came"]])[0]
-    assert scores == pytest.approx(engine.score("Text:", [" the mail came", " the male came"]), abs=1e-4)
+    assert scores == pytest.approx(engine.score_many([("Text:", [" the mail came", " the male came"])])[0], abs=1e-4)
 
 
 def test_names_inside_a_sentence_are_no_confusion_slots():
@@ -240,7 +240,7 @@ def test_two_changes_do_not_prop_each_other_up():
     table = {"a tow hour drive": -20.0, "a two hour drive": -10.0, "a tow our drive": -15.0,
              "a two our drive": -14.0}
     rescorer = _PreferringScorer(table, RescoreSettings(confusion_margin=2.0))
-    assert rescorer.rescore("a tow hour drive", "a tow hour drive") == "a two hour drive"
+    assert rescorer.rescore_many([("a tow hour drive", "a tow hour drive")]) == ["a two hour drive"]
 
 
 def test_mirror_letters_and_sound_alike_spellings_count_as_nearer():
@@ -260,8 +260,9 @@ def test_dyslexia_aware_distances_decide_between_equally_likely_candidates():
     table = {"the dook is here": -30.0, "the book is here": -10.0, "the door is here": -9.8}
     plain = _PreferringScorer(table, RescoreSettings(mirror_letter_cost=1.0))
     aware = _PreferringScorer(table, RescoreSettings(mirror_letter_cost=0.5))
-    assert plain.rescore("the dook is here", "the dook is here") == "the door is here"
-    assert aware.rescore("the dook is here", "the dook is here") == "the book is here"
+    pair = [("the dook is here", "the dook is here")]
+    assert plain.rescore_many(pair) == ["the door is here"]
+    assert aware.rescore_many(pair) == ["the book is here"]
 
 
 def test_a_misspelled_day_or_month_is_no_name_but_look_alike_names_are():
@@ -296,7 +297,7 @@ def test_a_variant_is_scored_only_while_its_bound_can_beat_the_best_score():
     # "the dook is here": the written word pays 3 nats for being unknown, each candidate 1 per edit.
     table = {"the dook is here": -12.0, "the book is here": -4.0, "the door is here": -30.0}
     rescorer = _PreferringScorer(table, RescoreSettings(prune=True), looseness=0.5)
-    assert rescorer.rescore("the dook is here", "the dook is here") == "the book is here"
+    assert rescorer.rescore_many([("the dook is here", "the dook is here")]) == ["the book is here"]
     # "door" (bound -29.5 - 1) can never reach "dook" (-12 - 3): only "book" is scored exactly.
     scored = [text.removesuffix("</s>") for text in rescorer.engine.scored]
     assert "the book is here" in scored and "the door is here" not in scored

@@ -58,18 +58,18 @@ def test_scoring_with_a_shared_prefix_equals_scoring_each_alone(torch_engine):
                 "I believe this is teh correct answer.", "I beleive this is the correct answer."]
     examples = [build_training_example(tokenizer, source, variant) for variant in variants]
     prefix = examples[0].prompt
-    shared = torch_engine.score(prefix, [example.completion for example in examples])
+    [shared] = torch_engine.score_many([(prefix, [example.completion for example in examples])])
     alone = [_full_score(torch_engine, prefix, example.completion) for example in examples]
     assert shared == pytest.approx(alone, abs=1e-3)
     assert shared[0] == max(shared)  # the tiny model learned this exact correction
-    assert torch_engine.score(prefix, ["", examples[0].completion])[0] == 0.0
+    assert torch_engine.score_many([(prefix, ["", examples[0].completion])])[0][0] == 0.0
 
 
-def test_score_many_matches_score_per_request(torch_engine):
+def test_score_many_matches_each_request_scored_alone(torch_engine):
     prefix = build_prompt(torch_engine.tokenizer, "we shud go home now")
     requests = [(prefix, ["we should", "we shud"]), (prefix, [" go home"])]
     many = torch_engine.score_many(requests)
-    assert many[0] == pytest.approx(torch_engine.score(prefix, ["we should", "we shud"]), abs=1e-4)
+    assert many[0] == pytest.approx(torch_engine.score_many(requests[:1])[0], abs=1e-4)
     assert many[1] == pytest.approx([_full_score(torch_engine, prefix, " go home")], abs=1e-3)
     assert all(math.isfinite(value) and value < 0 for row in many for value in row)
 
@@ -82,8 +82,8 @@ def test_ctranslate2_generates_and_scores_like_torch(torch_engine, trained_tiny_
     assert ct2.generate(prompts, 40, batch_size=4) == torch_engine.generate(prompts, 40, batch_size=4)
     prefix = build_prompt(torch_engine.tokenizer, SENTENCES[0])
     continuations = ["I believe this is the correct answer.<|im_end|>", "I beleive this is teh correct answr.<|im_end|>"]
-    reference = torch_engine.score(prefix, continuations)
-    assert ct2.score(prefix, continuations) == pytest.approx(reference, abs=1e-3)
+    [reference] = torch_engine.score_many([(prefix, continuations)])
+    assert ct2.score_many([(prefix, continuations)])[0] == pytest.approx(reference, abs=1e-3)
     # Its own scorer (what an exported directory uses) agrees too.
     assert ct2.score_batch([(prefix, continuations)])[0] == pytest.approx(reference, abs=1e-3)
     assert ct2.next_token_logits(prompts[:2]) == pytest.approx(torch_engine.next_token_logits(prompts[:2]), abs=1e-3)

@@ -1,4 +1,4 @@
-"""Writes everyday_en.txt, the embedded clean corpus, from the hand-written clauses in clauses.py.
+"""Writes everyday_en.txt, the embedded clean corpus, from the hand-written clauses in clauses.yaml.
 
 Deterministic: `python -m spelltune.data.corpus.generate_everyday` always writes the same file (a
 test checks the shipped file matches). Sentences combine clauses with openers and connectors, so

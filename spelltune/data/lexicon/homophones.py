@@ -1,7 +1,7 @@
-"""Homophones, real-word confusables and contractions: the one place these word sets live.
+"""Homophones, real-word confusables and contractions, as the data stage uses them.
 
-The data stage corrupts sentences with them; the correction engine's guard imports them to recognise
-legitimate real-word corrections (their -> there, dont -> don't) that change a real word.
+The data stage corrupts sentences with them and never holds their words out of training (every split
+needs them). The corrector's guard has its own confusion sets, package data in spelltune/correct/lexicon/.
 """
 
 from __future__ import annotations
@@ -192,11 +192,3 @@ def confusables_of(word: str) -> list[str]:
             found |= group - {lowered}
     return sorted(found)
 
-
-def is_legitimate_real_word_correction(before: str, after: str) -> bool:
-    """Whether changing `before` into `after` is a known homophone or contraction fix (any case)."""
-    b, a = before.lower(), after.lower()
-    if a in confusables_of(b):
-        return True
-    expanded = CONTRACTIONS.get(b) or AMBIGUOUS_CONTRACTIONS.get(b)
-    return expanded is not None and expanded.lower() == a

@@ -31,7 +31,8 @@ def fix_command(
 ) -> None:
     """Correct typos and spelling: one output line per input line, in order; nothing is dropped."""
     from spelltune.correct.config import load_corrector_config
-    from spelltune.serve.fix import cached_corrector, default_color, fix_stream, open_input
+    from spelltune.correct.load import load_corrector
+    from spelltune.serve.fix import default_color, fix_stream, open_input
     from spelltune.serve.personal import DictionaryFilteredCorrector, personal_dictionary_for_fix
 
     if trust_remote_code:
@@ -54,7 +55,8 @@ def fix_command(
     def get_corrector():
         quiet_libraries()
         progress.status(f"loading model {model}…")
-        corrector = cached_corrector(model, batch_size, device, dtype, rescore, engine, settings)
+        corrector = load_corrector(model, settings, batch_size=batch_size, device=device, dtype=dtype, rescore=rescore,
+                                   engine=engine)
         progress.status("")
         return DictionaryFilteredCorrector(corrector, personal) if personal else corrector
 

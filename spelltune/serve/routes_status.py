@@ -1,0 +1,40 @@
+"""`GET /healthz` and `GET /v1/models`: what a server runs and how loaded it is."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from spelltune.serve.server_state import CurrentServer
+
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["server"])
+async def healthz(server: CurrentServer) -> dict:
+    """Liveness and load: the model, the queue and what the batching worker has done."""
+    worker = server.worker
+    stats = worker.stats if worker else None
+    return {
+        "status": "ok",
+        "model": server.corrector.name,
+        "queue": {"waiting": worker.waiting if worker else 0, "max": server.settings.max_queue},
+        "batches": {
+            "model_calls": stats.model_calls if stats else 0,
+            "requests": stats.requests if stats else 0,
+            "lines": stats.lines if stats else 0,
+            "largest_batch_requests": stats.largest_batch_requests if stats else 0,
+            "errors": stats.errors if stats else 0,
+        },
+    }
+
+
+@router.get("/v1/models", tags=["spelltune"])
+async def models(server: CurrentServer) -> dict:
+    """The model this server runs (one, loaded at start)."""
+    engine = getattr(server.corrector, "engine", None)
+    return {"models": [{
+        "id": server.settings.model,
+        "name": server.corrector.name,
+        "engine": getattr(engine, "backend", None) or "classic",
+        "loaded": True,
+    }]}

@@ -1,0 +1,85 @@
+"""What every route of one `spelltune serve` app shares: its settings, the corrector behind the batching
+worker, the personal dictionary and the feedback log. A route gets it with a `CurrentServer` parameter."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from spelltune.correct.corrector import Corrector
+from spelltune.serve.batcher import BatchingWorker, QueueFull
+from spelltune.serve.fix import corrections_from_answers, lines_for_the_corrector, split_lines
+from spelltune.serve.personal import FeedbackLog, PersonalDictionary, default_dictionary_path, default_feedback_path
+from spelltune.serve.suggestions import LinePlacement
+
+
+@dataclass
+class ServeSettings:
+    """Limits and files of one server."""
+
+    model: str = "default"  # the spec it was loaded from, shown by /v1/models
+    max_body_bytes: int = 64 * 1024  # larger request bodies get 413
+    request_timeout: float = 120.0  # seconds one request may wait and run; then 504
+    max_queue: int = 128  # requests waiting for the model; past it 503 with Retry-After
+    gather_ms: float = 5.0  # how long the worker waits for more requests to batch with the first
+    max_batch_lines: int = 64  # lines corrected in one model call
+    dictionary_path: Path = field(default_factory=default_dictionary_path)
+    feedback_path: Path = field(default_factory=default_feedback_path)
+
+
+class CorrectorFailed(Exception):
+    """The corrector raised while correcting a batch: the request gets 500, the server goes on."""
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """Lone surrogates (possible in JSON) become U+FFFD, one character for one, so offsets hold."""
+    return text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
+
+
+@dataclass
+class ServerState:
+    """One server's corrector, settings, personal dictionary and feedback log; `worker` runs while the app does."""
+
+    corrector: Corrector
+    settings: ServeSettings
+    dictionary: PersonalDictionary
+    feedback: FeedbackLog
+    worker: BatchingWorker | None = None
+
+    def start_worker(self) -> None:
+        """Start the batching worker that runs the corrector for every request."""
+        self.worker = BatchingWorker(self.corrector.correct_lines, max_queue=self.settings.max_queue,
+                                     gather_ms=self.settings.gather_ms, max_batch_lines=self.settings.max_batch_lines)
+
+    async def correct_text(self, text: str) -> tuple[str, list[LinePlacement]]:
+        """`text` corrected line by line as `spelltune fix` corrects it (the same lines asked, each answer kept
+        only when it keeps its line), less the personal dictionary's words; each line's correction placed."""
+        lines = split_lines(replace_lone_surrogates(text))
+        asked = lines_for_the_corrector(lines)
+        try:
+            answers = await self.worker.correct([lines[index].text for index in asked],
+                                                timeout=self.settings.request_timeout)
+        except (QueueFull, asyncio.TimeoutError):
+            raise
+        except Exception as error:  # noqa: BLE001 - the model failed: a JSON answer, and the server goes on
+            raise CorrectorFailed(f"{type(error).__name__}: {error}") from error
+        placed, output, offset = [], [], 0
+        for line, correction in zip(lines, corrections_from_answers(lines, asked, answers)):
+            correction = self.dictionary.filter(correction)
+            placed.append(LinePlacement(offset, correction))
+            output.append(correction.output + line.ending)
+            offset += len(line.text) + len(line.ending)
+        return "".join(output), placed
+
+
+def current_server(request: Request) -> ServerState:
+    """The FastAPI dependency: the state of the server that received `request`."""
+    return request.app.state.server
+
+
+# A route parameter of this type is the state of the server that received the request.
+CurrentServer = Annotated[ServerState, Depends(current_server)]
