@@ -19,11 +19,12 @@ def classic_corrector_names() -> list[str]:
 
 @lru_cache(maxsize=4)
 def cached_engine(spec: str, engine: str = "auto", device: str | None = None, dtype: str = "auto",
-                  compute_type: str = "default"):
+                  compute_type: str = "default", trust_remote_code: bool = False):
     """An engine loaded once per process for these settings and shared by every corrector built on it."""
     from spelltune.engine import load_engine
 
-    return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type)
+    return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type,
+                       trust_remote_code=trust_remote_code)
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +83,8 @@ def _lm_corrector(spec: str, config: CorrectorConfig) -> Corrector:
     with _LM_CORRECTORS_LOCK:
         if key not in _LM_CORRECTORS:
             settings = config.engine
-            loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type)
+            loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type,
+                                   settings.trust_remote_code)
             if len(_LM_CORRECTORS) >= 16:
                 _LM_CORRECTORS.clear()
             _LM_CORRECTORS[key] = LMCorrector(loaded, config)

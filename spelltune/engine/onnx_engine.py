@@ -197,7 +197,8 @@ def _default_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _load_onnx(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+def _load_onnx(spec: str, device: str | None, dtype: str, compute_type: str, trust_remote_code: bool) -> Engine:
+    # An exported graph runs no Python shipped with the model: trust_remote_code changes nothing here.
     from spelltune.models.loading import load_tokenizer
 
     directory = Path(spec).expanduser()
