@@ -55,6 +55,20 @@ def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: s
                              compute_type=compute_type)
 
 
+def _load_onnx(spec: str, device: str | None, dtype: str, compute_type: str, trust_remote_code: bool) -> Engine:
+    # An exported graph runs no Python shipped with the model: trust_remote_code changes nothing here.
+    from spelltune.engine.onnx_engine import OnnxEngine, is_onnx_dir
+    from spelltune.models.loading import load_tokenizer
+
+    directory = Path(spec).expanduser()
+    if not is_onnx_dir(directory):
+        raise EngineError(f"the onnx engine runs folders written by `spelltune export --to onnx`; {spec} is not one "
+                          f"(export it first: spelltune export {spec} --to onnx --out DIR)")
+    if device and not device.startswith("cpu"):
+        raise EngineError(f"the onnx engine runs on the cpu here, not {device}")
+    return OnnxEngine(directory, load_tokenizer(str(directory)), spec=spec, name=display_name(spec))
+
+
 def display_name(spec: str) -> str:
     """The short name tables and logs show for a spec."""
     from spelltune.models.presets import PRESETS
@@ -70,6 +84,8 @@ BACKENDS: dict[str, Backend] = {
         Backend("ctranslate2", "CTranslate2's C++ runtime: converted once per model and cached; CPU and CUDA; "
                 "int8 with --set engine.compute_type=int8", "pip install ctranslate2 (a core dependency)",
                 "ctranslate2", _load_ctranslate2),
+        Backend("onnx", "onnxruntime on a folder from `spelltune export --to onnx` (KV cache; CPU)",
+                "pip install 'spelltune[onnx]'", "onnxruntime", _load_onnx),
     ]
 }
 
@@ -91,10 +107,13 @@ def engine_infos() -> list[EngineInfo]:
 def engine_for_artefact(spec: str) -> str | None:
     """The engine a directory or file must run on when it is an exported artefact (not a HF model)."""
     from spelltune.engine.ctranslate2_engine import is_ctranslate2_dir
+    from spelltune.engine.onnx_engine import is_onnx_dir
 
     path = Path(spec).expanduser()
     if is_ctranslate2_dir(path):
         return "ctranslate2"
+    if is_onnx_dir(path):
+        return "onnx"
     _import_optional_backends()
     for detect in ARTEFACT_DETECTORS:
         found = detect(path)
@@ -103,7 +122,7 @@ def engine_for_artefact(spec: str) -> str | None:
     return None
 
 
-# Functions path -> engine name, registered by optional backends (ONNX export directories and the like).
+# Functions path -> engine name, registered by optional backends that are not in BACKENDS.
 ARTEFACT_DETECTORS: list[Callable[[Path], str | None]] = []
 
 
