@@ -126,7 +126,8 @@ def main() -> None:
     base = load_corrector_config(args.config)
     settings = base.engine
     memo = MemoisedEngine(cached_engine(args.model, settings.name, settings.device, settings.dtype,
-                                        settings.compute_type), args.out / "engine-cache.json")
+                                        settings.compute_type, settings.trust_remote_code),
+                          args.out / "engine-cache.json")
     rows = []
     for point in itertools.product(*[[(key, value) for value in values] for key, values in axes]):
         overrides = [f"{key}={value}" for key, value in point]

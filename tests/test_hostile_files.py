@@ -186,10 +186,49 @@ def test_a_loadable_pickled_checkpoint_is_refused(run_cli, tiny_model_dir, tmp_p
     assert_one_error_line(result, str(directory), "safetensors")
 
 
-def test_remote_code_runs_only_with_the_flag(monkeypatch):
-    from spelltune.models.loading import TRUST_REMOTE_CODE_ENV, trust_remote_code
+@pytest.fixture
+def remote_code_model(tiny_model_dir, tmp_path) -> Path:
+    """The tiny model declared as a custom architecture whose code is a module file in its own folder."""
+    directory = tmp_path / "custom-code"
+    shutil.copytree(tiny_model_dir, directory)
+    (directory / "tiny_custom.py").write_text(
+        "from transformers import LlamaConfig, LlamaForCausalLM\n\n\n"
+        "class TinyCustomConfig(LlamaConfig):\n    model_type = 'tiny-custom'\n\n\n"
+        "class TinyCustomForCausalLM(LlamaForCausalLM):\n    config_class = TinyCustomConfig\n"
+    )
+    config = json.loads((directory / "config.json").read_text())
+    config.update(model_type="tiny-custom", architectures=["TinyCustomForCausalLM"],
+                  auto_map={"AutoConfig": "tiny_custom.TinyCustomConfig",
+                            "AutoModelForCausalLM": "tiny_custom.TinyCustomForCausalLM"})
+    (directory / "config.json").write_text(json.dumps(config))
+    return directory
 
-    monkeypatch.delenv(TRUST_REMOTE_CODE_ENV, raising=False)
-    assert trust_remote_code() is False
-    monkeypatch.setenv(TRUST_REMOTE_CODE_ENV, "1")
-    assert trust_remote_code() is True
+
+@pytest.mark.parametrize("allow", [["--trust-remote-code"], ["--set", "engine.trust_remote_code=true"]])
+def test_remote_code_runs_only_with_the_flag(run_cli, remote_code_model, tiny_model_dir, monkeypatch, allow):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    asked: list[tuple[str, bool]] = []
+
+    def record_trust(auto_class) -> None:
+        from_pretrained = auto_class.from_pretrained
+
+        def recording_from_pretrained(location, **kwargs):
+            trusted = kwargs.get("trust_remote_code", False)
+            asked.append((auto_class.__name__, trusted))
+            # Trusted, the built-in tiny model stands in for the folder's code: this test runs none of it.
+            return from_pretrained(tiny_model_dir if trusted else location, **kwargs)
+
+        monkeypatch.setattr(auto_class, "from_pretrained", recording_from_pretrained)
+
+    record_trust(AutoTokenizer)
+    record_trust(AutoModelForCausalLM)
+    command = ["fix", "--model", str(remote_code_model), "--engine", "torch"]
+    refused = run_cli([*command, "hello wrold"])
+    assert_one_error_line(refused, str(remote_code_model), "--trust-remote-code")
+    allowed = run_cli([*command, *allow, "hello wrold"])
+    assert allowed.exit_code == 0, allowed.stderr
+    # Nothing outlives the run that allowed it: the same model in the same process is refused again.
+    assert_one_error_line(run_cli([*command, "hello wrold"]), str(remote_code_model), "--trust-remote-code")
+    runs = [[("AutoTokenizer", trusted), ("AutoModelForCausalLM", trusted)] for trusted in (False, True, False)]
+    assert asked == [call for run in runs for call in run]

@@ -24,6 +24,8 @@ class EngineSettings:
     device: str | None = None  # cpu, cuda, cuda:1, mps; None picks the best available
     dtype: str = "auto"  # auto (bf16 on capable GPUs, else fp32), float32, bfloat16, float16
     batch_size: int = 16  # pieces generated together; changing it never reloads the model
+    # Let a model run Python code shipped with it (`fix --trust-remote-code`); off, such a model is refused.
+    trust_remote_code: bool = False
 
 
 @dataclass

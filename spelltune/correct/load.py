@@ -17,13 +17,23 @@ def classic_corrector_names() -> list[str]:
     return sorted(CLASSIC_CORRECTORS)
 
 
-@lru_cache(maxsize=4)
 def cached_engine(spec: str, engine: str = "auto", device: str | None = None, dtype: str = "auto",
-                  compute_type: str = "default"):
-    """An engine loaded once per process for these settings and shared by every corrector built on it."""
+                  compute_type: str = "default", trust_remote_code: bool = False):
+    """An engine loaded once per process for these settings and these model files, shared by every
+    corrector built on it: a model saved again at the same path is loaded again."""
+    from spelltune.models.fingerprint import model_files_stamp
+
+    return _engine_for_files(spec, model_files_stamp(spec), engine, device, dtype, compute_type, trust_remote_code)
+
+
+@lru_cache(maxsize=4)
+def _engine_for_files(spec: str, files_stamp: str, engine: str, device: str | None, dtype: str,
+                      compute_type: str, trust_remote_code: bool):
+    """`cached_engine`'s store: the files' stamp is part of the key, so changed files make a new entry."""
     from spelltune.engine import load_engine
 
-    return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type)
+    return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type,
+                       trust_remote_code=trust_remote_code)
 
 
 @lru_cache(maxsize=8)
@@ -62,8 +72,9 @@ def load_corrector(
     return _lm_corrector(spec, config)
 
 
-# Correctors built so far, by spec and settings: `fix` asks for its corrector once per chunk of lines.
-_LM_CORRECTORS: dict[tuple[str, str], Corrector] = {}
+# Correctors built so far, by spec, model files and settings: `fix` asks for its corrector once per chunk
+# of lines.
+_LM_CORRECTORS: dict[tuple[str, str, str], Corrector] = {}
 _LM_CORRECTORS_LOCK = threading.Lock()
 
 
@@ -71,18 +82,21 @@ def forget_loaded_models() -> None:
     """Drop every engine and corrector this process loaded (their memory goes with the last user)."""
     with _LM_CORRECTORS_LOCK:
         _LM_CORRECTORS.clear()
-    cached_engine.cache_clear()
+    _engine_for_files.cache_clear()
 
 
 def _lm_corrector(spec: str, config: CorrectorConfig) -> Corrector:
-    """The LM corrector for `spec` with `config`, built once per process (its engine is shared wider)."""
+    """The LM corrector for `spec` with `config`, built once per process and model files (its engine is
+    shared wider)."""
     from spelltune.correct.lm import LMCorrector
+    from spelltune.models.fingerprint import model_files_stamp
 
-    key = (spec, repr(config))
+    key = (spec, model_files_stamp(spec), repr(config))
     with _LM_CORRECTORS_LOCK:
         if key not in _LM_CORRECTORS:
             settings = config.engine
-            loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type)
+            loaded = cached_engine(spec, settings.name, settings.device, settings.dtype, settings.compute_type,
+                                   settings.trust_remote_code)
             if len(_LM_CORRECTORS) >= 16:
                 _LM_CORRECTORS.clear()
             _LM_CORRECTORS[key] = LMCorrector(loaded, config)

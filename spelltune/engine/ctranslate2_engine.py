@@ -36,8 +36,11 @@ def is_ctranslate2_dir(path: str | Path) -> bool:
     )
 
 
-def converted_model_dir(spec: str) -> Path:
-    """The CTranslate2 conversion of `spec`, made on first use and cached by the spec's content fingerprint."""
+def converted_model_dir(spec: str, trust_remote_code: bool = False) -> Path:
+    """The CTranslate2 conversion of `spec`, made on first use and cached by the spec's content fingerprint.
+
+    `trust_remote_code` lets a model that ships its own Python code run it while it is converted.
+    """
     from spelltune.models.cache import cache_root
     from spelltune.models.fingerprint import model_fingerprint
     from spelltune.models.merged import merged_model_dir
@@ -45,12 +48,13 @@ def converted_model_dir(spec: str) -> Path:
     target = cache_root() / "ctranslate2" / model_fingerprint(spec)
     if is_ctranslate2_dir(target) and (target / "tokenizer.json").is_file():
         return target
-    source = merged_model_dir(spec)
-    convert_to_ctranslate2(source, target)
+    source = merged_model_dir(spec, trust_remote_code)
+    convert_to_ctranslate2(source, target, trust_remote_code=trust_remote_code)
     return target
 
 
-def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None = None) -> Path:
+def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None = None, *,
+                           trust_remote_code: bool = False) -> Path:
     """Convert a Hugging Face model directory into a CTranslate2 one at `target` (atomically: all or nothing)."""
     from ctranslate2.converters import TransformersConverter
 
@@ -60,8 +64,8 @@ def convert_to_ctranslate2(source: Path, target: Path, quantization: str | None 
     with atomic_directory(target) as staging:
         try:
             # force: the converter refuses to write into a folder that exists, even the empty staging one.
-            TransformersConverter(str(source), copy_files=copy).convert(str(staging), quantization=quantization,
-                                                                        force=True)
+            TransformersConverter(str(source), copy_files=copy, trust_remote_code=trust_remote_code).convert(
+                str(staging), quantization=quantization, force=True)
         except Exception as error:  # the converter is third-party code: any failure means "not this model"
             raise EngineError(
                 f"cannot convert {source} ({', '.join(architectures) or 'unknown architecture'}) to CTranslate2: "

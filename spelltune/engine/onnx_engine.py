@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from spelltune.engine.base import Engine, generate_in_batches
-from spelltune.engine.registry import ARTEFACT_DETECTORS, Backend, display_name, register_backend
-from spelltune.errors import EngineError
 
 MODEL_FILE = "model.onnx"
 MANIFEST = "spelltune_onnx.json"
@@ -195,25 +193,3 @@ def _generation_config_stops(model_dir: Path) -> list[int]:
 
 def _default_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _load_onnx(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
-    from spelltune.models.loading import load_tokenizer
-
-    directory = Path(spec).expanduser()
-    if not is_onnx_dir(directory):
-        raise EngineError(f"the onnx engine runs folders written by `spelltune export --to onnx`; {spec} is not one "
-                          f"(export it first: spelltune export {spec} --to onnx --out DIR)")
-    if device and not device.startswith("cpu"):
-        raise EngineError(f"the onnx engine runs on the cpu here, not {device}")
-    return OnnxEngine(directory, load_tokenizer(str(directory)), spec=spec, name=display_name(spec))
-
-
-def _detect(path: Path) -> str | None:
-    return "onnx" if is_onnx_dir(path) else None
-
-
-register_backend(Backend("onnx", "onnxruntime on a folder from `spelltune export --to onnx` (KV cache; CPU)",
-                         "pip install 'spelltune[onnx]'", "onnxruntime", _load_onnx))
-if _detect not in ARTEFACT_DETECTORS:
-    ARTEFACT_DETECTORS.append(_detect)

@@ -20,22 +20,23 @@ class Backend:
     description: str
     requires: str
     module: str  # the Python package it needs
-    load: Callable[..., Engine]
+    load: Callable[..., Engine]  # (spec, device, dtype, compute_type, trust_remote_code) -> Engine
 
     def available(self) -> bool:
         """Whether its package is importable here."""
         return importlib.util.find_spec(self.module) is not None
 
 
-def _load_torch(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+def _load_torch(spec: str, device: str | None, dtype: str, compute_type: str, trust_remote_code: bool) -> Engine:
     from spelltune.engine.torch_engine import TorchEngine
     from spelltune.models.loading import load_model
 
-    loaded = load_model(spec, device=device, dtype=dtype)
+    loaded = load_model(spec, device=device, dtype=dtype, trust_remote_code=trust_remote_code)
     return TorchEngine(loaded.model, loaded.tokenizer, spec=spec, name=loaded.name)
 
 
-def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: str,
+                      trust_remote_code: bool) -> Engine:
     import ctranslate2
 
     from spelltune.engine.ctranslate2_engine import CTranslate2Engine, converted_model_dir, is_ctranslate2_dir
@@ -46,12 +47,26 @@ def _load_ctranslate2(spec: str, device: str | None, dtype: str, compute_type: s
     if ct2_device not in ("cpu", "cuda"):
         raise EngineError(f"the ctranslate2 engine runs on cpu or cuda, not {device}; use --engine torch")
     exported = is_ctranslate2_dir(Path(spec).expanduser())
-    model_dir = Path(spec).expanduser() if exported else converted_model_dir(spec)
+    model_dir = Path(spec).expanduser() if exported else converted_model_dir(spec, trust_remote_code)
     tokenizer = load_tokenizer(str(model_dir))
     if compute_type == "default" and dtype not in ("auto", "float32"):
         compute_type = dtype
     return CTranslate2Engine(model_dir, tokenizer, spec=spec, name=display_name(spec), device=ct2_device,
                              compute_type=compute_type)
+
+
+def _load_onnx(spec: str, device: str | None, dtype: str, compute_type: str, trust_remote_code: bool) -> Engine:
+    # An exported graph runs no Python shipped with the model: trust_remote_code changes nothing here.
+    from spelltune.engine.onnx_engine import OnnxEngine, is_onnx_dir
+    from spelltune.models.loading import load_tokenizer
+
+    directory = Path(spec).expanduser()
+    if not is_onnx_dir(directory):
+        raise EngineError(f"the onnx engine runs folders written by `spelltune export --to onnx`; {spec} is not one "
+                          f"(export it first: spelltune export {spec} --to onnx --out DIR)")
+    if device and not device.startswith("cpu"):
+        raise EngineError(f"the onnx engine runs on the cpu here, not {device}")
+    return OnnxEngine(directory, load_tokenizer(str(directory)), spec=spec, name=display_name(spec))
 
 
 def display_name(spec: str) -> str:
@@ -69,6 +84,8 @@ BACKENDS: dict[str, Backend] = {
         Backend("ctranslate2", "CTranslate2's C++ runtime: converted once per model and cached; CPU and CUDA; "
                 "int8 with --set engine.compute_type=int8", "pip install ctranslate2 (a core dependency)",
                 "ctranslate2", _load_ctranslate2),
+        Backend("onnx", "onnxruntime on a folder from `spelltune export --to onnx` (KV cache; CPU)",
+                "pip install 'spelltune[onnx]'", "onnxruntime", _load_onnx),
     ]
 }
 
@@ -83,43 +100,32 @@ def register_backend(backend: Backend) -> None:
 
 def engine_infos() -> list[EngineInfo]:
     """Every backend with what it needs and whether it is usable here, for `spelltune engines`."""
-    _import_optional_backends()
     return [EngineInfo(b.name, b.description, b.requires, b.available()) for b in BACKENDS.values()]
 
 
 def engine_for_artefact(spec: str) -> str | None:
     """The engine a directory or file must run on when it is an exported artefact (not a HF model)."""
     from spelltune.engine.ctranslate2_engine import is_ctranslate2_dir
+    from spelltune.engine.onnx_engine import is_onnx_dir
 
     path = Path(spec).expanduser()
     if is_ctranslate2_dir(path):
         return "ctranslate2"
-    _import_optional_backends()
-    for detect in ARTEFACT_DETECTORS:
-        found = detect(path)
-        if found:
-            return found
+    if is_onnx_dir(path):
+        return "onnx"
     return None
 
 
-# Functions path -> engine name, registered by optional backends (ONNX export directories and the like).
-ARTEFACT_DETECTORS: list[Callable[[Path], str | None]] = []
-
-
-def _import_optional_backends() -> None:
-    """Import the backends that register themselves (and their artefact detectors) on import: onnx."""
-    importlib.import_module("spelltune.engine.onnx_engine")
-
-
 def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtype: str = "auto",
-                compute_type: str = "default", notice: Callable[[str], None] | None = None) -> Engine:
+                compute_type: str = "default", notice: Callable[[str], None] | None = None, *,
+                trust_remote_code: bool = False) -> Engine:
     """Load `spec` on the named engine; `auto` picks the fastest installed one that runs it.
 
     An exported artefact (a CTranslate2 or ONNX directory) runs on its own engine whatever `auto` would
-    pick. When `auto` falls back from a faster engine, `notice` gets one line saying why.
+    pick. When `auto` falls back from a faster engine, `notice` gets one line saying why. A model that
+    ships its own Python code loads only with `trust_remote_code`.
     """
     notice = notice or _stderr_notice
-    _import_optional_backends()
     artefact_engine = engine_for_artefact(spec)
     if artefact_engine:
         if engine not in ("auto", artefact_engine):
@@ -132,7 +138,7 @@ def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtyp
                               "(see `spelltune engines`)")
         if not backend.available():
             raise EngineError(f"engine '{engine}' needs a package that is not installed: {backend.requires}")
-        return _load_backend(backend, spec, device, dtype, compute_type)
+        return _load_backend(backend, spec, device, dtype, compute_type, trust_remote_code)
     for name in AUTO_ORDER:
         backend = BACKENDS[name]
         if not backend.available():
@@ -140,24 +146,25 @@ def load_engine(spec: str, engine: str = "auto", device: str | None = None, dtyp
                 notice(f"engine {name} is not installed ({backend.requires}); using torch")
             continue
         if name == "torch":
-            return _load_backend(backend, spec, device, dtype, compute_type)
+            return _load_backend(backend, spec, device, dtype, compute_type, trust_remote_code)
         if not _auto_can_use(name, spec, device):
             continue
         try:
-            return _load_backend(backend, spec, device, dtype, compute_type)
+            return _load_backend(backend, spec, device, dtype, compute_type, trust_remote_code)
         except EngineError as error:
             notice(f"{error}; using torch instead")
-    return _load_backend(BACKENDS["torch"], spec, device, dtype, compute_type)
+    return _load_backend(BACKENDS["torch"], spec, device, dtype, compute_type, trust_remote_code)
 
 
-def _load_backend(backend: Backend, spec: str, device: str | None, dtype: str, compute_type: str) -> Engine:
+def _load_backend(backend: Backend, spec: str, device: str | None, dtype: str, compute_type: str,
+                  trust_remote_code: bool) -> Engine:
     """`backend.load`, with any failure of a reader on damaged files turned into one EngineError line."""
     import os
 
     from spelltune.errors import SpelltuneError
 
     try:
-        return backend.load(spec, device, dtype, compute_type)
+        return backend.load(spec, device, dtype, compute_type, trust_remote_code)
     except SpelltuneError:
         raise
     except Exception as error:  # noqa: BLE001 - converters and runtimes raise their own types on bad files

@@ -53,13 +53,8 @@ class TorchEngine(Engine):
         if len(prompts) == 1 and self.draft_tokens:
             return [self._draft_generate(prompts[0], limits[0])]
         tokenizer = self.tokenizer
-        padding_side = tokenizer.padding_side
-        tokenizer.padding_side = "left"
-        try:
-            encoded = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
-        finally:
-            tokenizer.padding_side = padding_side
-        encoded = encoded.to(self.device)
+        encoded = tokenizer(prompts, return_tensors="pt", padding=True, padding_side="left",
+                            add_special_tokens=False).to(self.device)
         stops = self.stop_token_ids()
         config = GenerationConfig(do_sample=False, num_beams=1, max_new_tokens=max(1, max(limits)),
                                   eos_token_id=stops, pad_token_id=tokenizer.pad_token_id)

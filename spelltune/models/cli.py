@@ -12,7 +12,7 @@ def models_command() -> None:
 
     from spelltune.errors import ModelSpecError
     from spelltune.models.loading import resolve_model_spec
-    from spelltune.models.presets import DEFAULT_MODEL_SPEC, PRESETS
+    from spelltune.models.presets import PRESETS, default_model_spec
 
     table = Table(title="spelltune model presets")
     for column in ("name", "parameters", "size", "license", "source", "status"):
@@ -26,7 +26,7 @@ def models_command() -> None:
                 status = f"run: {preset.install_hint}" if preset.install_hint else "not shipped yet"
         else:
             status = "downloads on first use"
-        name = preset.name + (" (default)" if preset.name == DEFAULT_MODEL_SPEC else "")
+        name = preset.name + (" (default)" if preset.name == default_model_spec() else "")
         table.add_row(name, preset.parameters, preset.download_size, preset.license, preset.source, status)
     console = Console()
     if not console.is_terminal:

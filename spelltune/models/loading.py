@@ -159,21 +159,26 @@ def pick_dtype(dtype: str, device: str) -> Any:
     return names[dtype]
 
 
-def load_model(spec: str, device: str | None = None, dtype: str = "auto") -> LoadedModel:
-    """Load the model and tokenizer that `spec` names, in eval mode, on `device`."""
+def load_model(spec: str, device: str | None = None, dtype: str = "auto", *,
+               trust_remote_code: bool = False) -> LoadedModel:
+    """Load the model and tokenizer that `spec` names, in eval mode, on `device`.
+
+    A model that ships its own Python code is refused unless `trust_remote_code` (the user's
+    `--trust-remote-code` / `engine.trust_remote_code`) lets that code run.
+    """
     resolved = resolve_model_spec(spec)
     device = pick_device(device)
     torch_dtype = pick_dtype(dtype, device)
     if resolved.kind == "adapter_dir":
         assert resolved.base_spec is not None
-        base = load_model(resolved.base_spec, device=device, dtype=dtype)
+        base = load_model(resolved.base_spec, device=device, dtype=dtype, trust_remote_code=trust_remote_code)
         model = _attach_adapter(base.model, resolved.location)
         tokenizer = _load_tokenizer(resolved.location) if _has_tokenizer(resolved.location) else base.tokenizer
         return _ready(model, tokenizer, spec, device)
     if resolved.kind == "gguf":
         directory = dequantized_gguf_dir(Path(resolved.location) / str(resolved.gguf_file))
         return _ready(*_load_pretrained(str(directory), torch_dtype, spec), spec, device)
-    return _ready(*_load_pretrained(resolved.location, torch_dtype, spec), spec, device)
+    return _ready(*_load_pretrained(resolved.location, torch_dtype, spec, trust_remote_code), spec, device)
 
 
 def _ready(model: Any, tokenizer: Any, spec: str, device: str) -> LoadedModel:
@@ -220,28 +225,23 @@ def _load_tokenizer(location: str, **kwargs: Any) -> Any:
     return AutoTokenizer.from_pretrained(location, **kwargs)
 
 
-TRUST_REMOTE_CODE_ENV = "SPELLTUNE_TRUST_REMOTE_CODE"
-
-
-def trust_remote_code() -> bool:
-    """Whether a model's own Python code may run: only when the user asked (`--trust-remote-code`)."""
-    return os.environ.get(TRUST_REMOTE_CODE_ENV) == "1"
-
-
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return (text.splitlines()[0] if text else type(error).__name__)[:300]
 
 
-def _load_pretrained(location: str, torch_dtype: Any, spec: str) -> tuple[Any, Any]:
+def _load_pretrained(location: str, torch_dtype: Any, spec: str, trust_remote_code: bool = False) -> tuple[Any, Any]:
     from transformers import AutoModelForCausalLM
 
     try:
-        tokenizer = _load_tokenizer(location)
+        tokenizer = _load_tokenizer(location, trust_remote_code=trust_remote_code)
         # Weights from safetensors only: a pickled checkpoint can run code when it is loaded.
         model = AutoModelForCausalLM.from_pretrained(location, dtype=torch_dtype, attn_implementation="sdpa",
-                                                     use_safetensors=True, trust_remote_code=trust_remote_code())
+                                                     use_safetensors=True, trust_remote_code=trust_remote_code)
     except (OSError, ValueError) as error:
+        if not trust_remote_code and "trust_remote_code" in str(error):
+            raise ModelSpecError(f"model '{spec}' ships its own Python code ({location}); run it only if you "
+                                 "trust it: --trust-remote-code, or --set engine.trust_remote_code=true") from None
         hint = "" if Path(location).exists() else " (a hub id needs network access or a local copy in the HF cache)"
         raise ModelSpecError(f"cannot load model '{spec}' from {location}: {_first_line(error)}{hint}") from None
     except Exception as error:  # noqa: BLE001 - damaged weights raise whatever their reader raises

@@ -15,8 +15,11 @@ from spelltune.models.fingerprint import model_fingerprint
 from spelltune.models.loading import dequantized_gguf_dir, load_model, resolve_model_spec
 
 
-def merged_model_dir(spec: str) -> Path:
-    """A directory with config.json, safetensors weights and the tokenizer for `spec` (adapters merged)."""
+def merged_model_dir(spec: str, trust_remote_code: bool = False) -> Path:
+    """A directory with config.json, safetensors weights and the tokenizer for `spec` (adapters merged).
+
+    `trust_remote_code` lets an adapter's base that ships its own Python code run it while merging.
+    """
     resolved = resolve_model_spec(spec)
     if resolved.kind == "hf_dir":
         return Path(resolved.location)
@@ -27,7 +30,7 @@ def merged_model_dir(spec: str) -> Path:
     target = cache_root() / "merged" / model_fingerprint(resolved)
     if is_valid_entry(target):
         return target
-    loaded = load_model(spec, device="cpu", dtype="float32")  # adapters merge on load
+    loaded = load_model(spec, device="cpu", dtype="float32", trust_remote_code=trust_remote_code)  # merges
     with building_entry(target) as staging:  # a killed run leaves no half-written entry
         loaded.model.save_pretrained(staging, safe_serialization=True)
         loaded.tokenizer.save_pretrained(staging)

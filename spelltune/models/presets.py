@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 
@@ -112,13 +113,20 @@ PRESETS: dict[str, ModelPreset] = {
 }
 
 
+@cache
+def default_model_spec() -> str:
+    """What `spelltune fix` and the Python API use when no model is named: the best shipped model.
 
-def _default_model_spec() -> str:
+    The `default` adapter where this installation has it, else the embedded model; checked on first use.
+    """
     adapter = PRESETS["default"].adapter_dir
     if adapter is not None and (adapter / "adapter_config.json").is_file():
         return "default"
     return EMBEDDED_DEFAULT
 
 
-# What `spelltune fix` and the Python API use when no model is named: the best shipped model.
-DEFAULT_MODEL_SPEC = _default_model_spec()
+def __getattr__(name: str) -> str:
+    """`DEFAULT_MODEL_SPEC`: `default_model_spec()`, so importing this module reads nothing from disk."""
+    if name == "DEFAULT_MODEL_SPEC":
+        return default_model_spec()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from spelltune.correct.corrector import Correction, Corrector
 from spelltune.correct.edits import apply_edits
 from spelltune.correct.load import load_corrector
 from spelltune.errors import InputError
-from spelltune.models.presets import DEFAULT_MODEL_SPEC
+from spelltune.models.presets import default_model_spec
 from spelltune.serve.diff import render_diff
 
 if TYPE_CHECKING:
@@ -208,18 +208,19 @@ def fix_stream(
     return summary
 
 
-def fix_lines(lines: list[str], model: str = DEFAULT_MODEL_SPEC, batch_size: int | None = None,
+def fix_lines(lines: list[str], model: str | None = None, batch_size: int | None = None,
               engine: str | None = None, config: CorrectorConfig | None = None) -> list[Correction]:
-    """Python API: one Correction per line (each line corrected independently)."""
+    """Python API: one Correction per line (each line corrected independently); `model` None: the default."""
     inputs = [InputLine(line, "") for line in lines]
-    return correct_input_lines(inputs, lambda: load_corrector(model, config, batch_size=batch_size, engine=engine))
+    return correct_input_lines(inputs, lambda: load_corrector(model or default_model_spec(), config, batch_size=batch_size, engine=engine))
 
 
-def fix_text(text: str, model: str = DEFAULT_MODEL_SPEC, batch_size: int | None = None,
+def fix_text(text: str, model: str | None = None, batch_size: int | None = None,
              engine: str | None = None, config: CorrectorConfig | None = None) -> str:
-    """Python API: the corrected text, with every line ending and blank line kept as it was."""
+    """Python API: the corrected text, with every line ending and blank line kept as it was; `model` None:
+    the default."""
     lines = split_lines(text)
-    corrections = correct_input_lines(lines, lambda: load_corrector(model, config, batch_size=batch_size, engine=engine))
+    corrections = correct_input_lines(lines, lambda: load_corrector(model or default_model_spec(), config, batch_size=batch_size, engine=engine))
     return "".join(c.output + line.ending for c, line in zip(corrections, lines))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -35,17 +36,13 @@ def fix_command(
     from spelltune.serve.fix import default_color, fix_stream, open_input
     from spelltune.serve.personal import DictionaryFilteredCorrector, personal_dictionary_for_fix
 
-    if trust_remote_code:
-        import os
-
-        from spelltune.models.loading import TRUST_REMOTE_CODE_ENV
-
-        os.environ[TRUST_REMOTE_CODE_ENV] = "1"
     if diff and json_output:
         from spelltune.errors import InputError
 
         raise InputError("choose one of --diff and --json")
     settings = load_corrector_config(config, overrides or [])
+    if trust_remote_code:
+        settings = replace(settings, engine=replace(settings.engine, trust_remote_code=True))
     personal = personal_dictionary_for_fix(dictionary)
     lines = open_input(list(text or []), file, sys.stdin.buffer)
     fmt = "json" if json_output else "diff" if diff else "text"

@@ -7,18 +7,12 @@ file; `--resume` picks the newest checkpoint with the marker and removes unmarke
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
-import time
 from pathlib import Path
 
 from spelltune.atomic import fsync_tree, write_text
 
 COMPLETE_MARKER = "spelltune_checkpoint_complete"
-# Test-only: "step:N" or "checkpoint:N" makes the trainer announce it on stderr and sleep there, so a
-# test can SIGKILL it at a known point (after step N; in the middle of writing checkpoint N).
-PAUSE_ENV = "SPELLTUNE_TEST_PAUSE"
 _LEGACY_COMPLETE_FILE = "trainer_state.json"  # the last file the trainer writes into a checkpoint
 
 
@@ -67,10 +61,3 @@ def mark_complete(checkpoint: Path) -> None:
     """Flush every file of `checkpoint` to disk, then add the marker that makes it resumable."""
     fsync_tree(checkpoint)
     write_text(checkpoint / COMPLETE_MARKER, "complete\n")
-
-
-def pause_for_tests(where: str) -> None:
-    """Test hook: when $SPELLTUNE_TEST_PAUSE equals `where`, say so on stderr and sleep (to be killed)."""
-    if os.environ.get(PAUSE_ENV) == where:
-        print(f"paused at {where}", file=sys.stderr, flush=True)
-        time.sleep(600)

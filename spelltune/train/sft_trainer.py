@@ -9,7 +9,7 @@ from typing import Any
 
 from trl import SFTTrainer
 
-from spelltune.train.checkpoints import mark_complete, pause_for_tests
+from spelltune.train.checkpoints import mark_complete
 from spelltune.train.dataset import Pair
 from spelltune.train.peak_memory import peak_memory_mb
 
@@ -99,13 +99,8 @@ class SpelltuneSFTTrainer(SFTTrainer):
             rotate_checkpoints(output_dir=str(run_dir), save_total_limit=limit,
                                best_model_checkpoint=self.state.best_model_checkpoint, use_mtime=False)
 
-    def _save_optimizer_and_scheduler(self, output_dir: str) -> None:
-        pause_for_tests(f"checkpoint:{self.state.global_step}")  # weights written, optimizer not yet
-        super()._save_optimizer_and_scheduler(output_dir)
-
     def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
         if "loss" in logs:
-            pause_for_tests(f"step:{self.state.global_step}")
             now, step = time.perf_counter(), self.state.global_step
             tokens = getattr(self, "_total_train_tokens", 0)
             last_time, last_step, last_tokens = getattr(self, "_speed_mark", (None, 0, 0))

@@ -215,16 +215,11 @@ def test_negation_rule_is_a_setting():
     [
         ("She wore a red dress.", "She wore a rod dress."),  # one slip, but both are common words
         ("We left in july.", "We left in june."),
-        ("The week was long.", "The weak was long."),  # a partner only where the model is sure: not here
         ("The form was long.", "The farm was long."),
     ],
 )
 def test_a_correct_word_does_not_become_another_word(source, proposed):
     correction = guard_correction(source, proposed)
-    if proposed == "The weak was long.":
-        # week/weak is a confusion set: the guard allows it, the second pass's margin decides.
-        assert correction.output == proposed
-        return
     assert correction.output == source
     assert correction.rejected[0].reason in {"replaces a correctly spelled word", "replaces a word with a different one"}
 
@@ -233,6 +228,7 @@ def test_a_correct_word_does_not_become_another_word(source, proposed):
     ("source", "proposed"),
     [
         ("The male came late.", "The mail came late."),  # homophone
+        ("The week was long.", "The weak was long."),  # homophone: the second pass decides, not the guard
         ("I want to where it.", "I want to wear it."),  # homophone
         ("We drove for tow hours.", "We drove for two hours."),  # listed slip
         ("It came form the bank.", "It came from the bank."),  # listed slip

@@ -1,5 +1,5 @@
-"""Property tests of the guard as a pure function: whatever the model says, the result is the input
-changed only inside the reported edits, protected tokens stay byte for byte, and no word is lost.
+"""Property tests of the guard as a pure function: whatever the model says, every change it proposed is
+either a reported edit or a reported refusal, protected tokens stay byte for byte, and no word is lost.
 
 Example counts scale with the hypothesis profile (`--hypothesis-profile=ci|deep`, see tests/conftest.py).
 """
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
+from spelltune.correct.corrector import Edit
 from spelltune.correct.edits import apply_edits, tokenize
 from spelltune.correct.guard import GuardConfig, guard_correction
 
@@ -137,11 +138,15 @@ def assert_guard_invariants(source: str, proposed: str, config: GuardConfig | No
         assert source[edit.start : edit.end] == edit.original
         assert "\n" not in edit.replacement and "\r" not in edit.replacement
         previous_end = edit.end
-    # The result differs from the input only inside the reported edits.
-    assert correction.output == apply_edits(source, edits)
     for rejection in correction.rejected:
         if rejection.start is not None:
             assert source[rejection.start : rejection.end] == rejection.original
+    # Nothing the model proposed is lost unreported: the accepted edits plus the refused ones give back
+    # its proposal, word for word (unless the guard lowercased the proposal to match lowercase input).
+    config = config or GuardConfig()
+    if not (config.keep_lowercase_style and not any(char.isupper() for char in source)):
+        refused = [Edit(r.start, r.end, r.original, r.proposed) for r in correction.rejected]
+        assert apply_edits(source, edits + refused).split() == proposed.split(), (edits, correction.rejected)
     # Protected tokens are byte-identical: no accepted edit reaches into one unless it keeps it whole.
     for start, end, core in protected_spans(source):
         for edit in edits:

@@ -32,6 +32,26 @@ def test_torch_generation_reproduces_what_the_tiny_model_learned(torch_engine):
     assert outputs[1] == "we should go home now"
 
 
+def test_batches_pad_on_the_left_without_touching_the_shared_tokenizer(torch_engine, monkeypatch):
+    # Correctors on other threads share this tokenizer: its padding side must never change under them.
+    tokenizer = torch_engine.tokenizer
+    monkeypatch.setattr(tokenizer, "padding_side", "right")
+    written: list[str] = []
+
+    class WatchedTokenizer(type(tokenizer)):
+        def __setattr__(self, name, value):
+            if name == "padding_side":
+                written.append(value)
+            super().__setattr__(name, value)
+
+    monkeypatch.setattr(tokenizer, "__class__", WatchedTokenizer)
+    prompts = _prompts(torch_engine)
+    outputs = torch_engine.generate(prompts, 40, batch_size=4)
+    torch_engine.score_many([(prompts[1], ["we should", "we shud"])])
+    assert outputs[:2] == ["I believe this is the correct answer.", "we should go home now"]  # left-padded
+    assert written == [] and tokenizer.padding_side == "right"
+
+
 def test_generation_does_not_depend_on_batch_size_or_budget_neighbours(torch_engine):
     prompts = _prompts(torch_engine)
     one_by_one = [torch_engine.generate([prompt], 40, batch_size=1)[0] for prompt in prompts]

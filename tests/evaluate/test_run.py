@@ -65,12 +65,40 @@ def test_classic_checkers_on_own_suite(own_reports):
         assert report.by_category["pass_through"]["words_broken"] > 0, name
 
 
-def test_report_records_cases_and_timing(own_reports):
+def test_report_records_every_case_and_the_model_size(own_reports):
     suite, reports = own_reports
     report = reports["symspell"]
     assert len(report.cases) == len(suite.cases)
-    assert report.timing["sentences_per_second"] > 0 and report.timing["latency_ms_p95"] >= 0
     assert report.model_size["parameters"] > 50_000
+
+
+class _ClockedCorrector:
+    """Echoes its lines; each batch moves a fake clock on by the next of `batch_seconds`."""
+
+    name = "clocked"
+
+    def __init__(self, clock: list[float], batch_seconds: list[float]):
+        self.clock, self.batch_seconds = clock, list(batch_seconds)
+
+    def correct_lines(self, lines):
+        self.clock[0] += self.batch_seconds.pop(0)
+        return [Correction(input=line, output=line) for line in lines]
+
+
+def test_timing_shares_each_batch_time_among_its_sentences(monkeypatch):
+    from spelltune.evaluate import run
+
+    clock = [100.0]
+    monkeypatch.setattr(run.time, "perf_counter", lambda: clock[0])
+    suite = load_suite("own", limit=10)
+    # Batches of 4, 4 and 2 sentences taking 0.4 s, 0.8 s and 2 s: 100, 200 and 1000 ms a sentence.
+    report = evaluate_corrector(_ClockedCorrector(clock, [0.4, 0.8, 2.0]), suite, batch_size=4, progress=False)
+    timing = report.timing
+    assert timing["seconds"] == pytest.approx(3.2)
+    assert timing["sentences_per_second"] == pytest.approx(10 / 3.2)
+    assert timing["latency_ms_mean"] == pytest.approx(320)
+    assert timing["latency_ms_p50"] == pytest.approx(200)
+    assert timing["latency_ms_p95"] == pytest.approx(1000)
 
 
 class _DroppingCorrector:

@@ -104,11 +104,12 @@ def test_a_failing_writer_leaves_nothing_behind(run_cli, tiny_model_dir, tmp_pat
     assert _leftovers(tmp_path) == []
 
 
-def test_ctranslate2_export_is_a_runnable_artefact_with_card_and_checksums(run_cli, tiny_model_dir, tmp_path):
+def test_ctranslate2_export_is_a_runnable_artefact_with_card_and_checksums(run_cli, trained_tiny_model_dir,
+                                                                             tmp_path):
     from spelltune.engine.registry import engine_for_artefact
 
     out = tmp_path / "ct2"
-    result = run_cli(["export", str(tiny_model_dir), "--to", "ctranslate2", "--out", str(out), "--no-check"])
+    result = run_cli(["export", str(trained_tiny_model_dir), "--to", "ctranslate2", "--out", str(out), "--no-check"])
     assert result.exit_code == 0, result.stderr
     assert engine_for_artefact(str(out)) == "ctranslate2"
     card = (out / "README.md").read_text()
@@ -118,13 +119,14 @@ def test_ctranslate2_export_is_a_runnable_artefact_with_card_and_checksums(run_c
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
     assert {"model.bin", "tokenizer.json", "README.md"} <= {line.split("  ")[1] for line in
                                                            (out / "SHA256SUMS").read_text().splitlines()}
+    # The exported model corrects what the trained model learned (not an echo of the input).
     fixed = run_cli(["fix", "--model", str(out), "--no-rescore", "Ther cat sat on teh mat."])
     assert fixed.exit_code == 0, fixed.stderr
-    assert fixed.stdout.strip()
+    assert fixed.stdout == "The cat sat on the mat.\n"
 
     # --force replaces it; the rename leaves no staging folder.
-    again = run_cli(["export", str(tiny_model_dir), "--to", "ctranslate2", "--quant", "int8", "--out", str(out),
-                     "--no-check", "--force"])
+    again = run_cli(["export", str(trained_tiny_model_dir), "--to", "ctranslate2", "--quant", "int8",
+                     "--out", str(out), "--no-check", "--force"])
     assert again.exit_code == 0, again.stderr
     assert "int8" in (out / "README.md").read_text()
     assert _leftovers(tmp_path) == []

@@ -94,11 +94,11 @@ def test_every_preset_states_its_license_and_size():
 
 
 def test_shipped_default_is_a_packaged_adapter_on_the_embedded_model():
-    from spelltune.models import DEFAULT_MODEL_SPEC
+    from spelltune.models import default_model_spec
 
     resolved = resolve_model_spec("default")
     assert (resolved.kind, resolved.base_spec) == ("adapter_dir", "smollm2-135m")
-    assert DEFAULT_MODEL_SPEC == "default"
+    assert default_model_spec() == "default"
     config = json.loads((PRESETS["default"].adapter_dir / "adapter_config.json").read_text())
     assert config["base_model_name_or_path"] == "smollm2-135m"
     weights = PRESETS["default"].adapter_dir / "adapter_model.safetensors"

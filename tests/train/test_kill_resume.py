@@ -15,18 +15,20 @@ import pytest
 import yaml
 
 from spelltune.models.loading import RUN_MANIFEST
-from spelltune.train.checkpoints import COMPLETE_MARKER, PAUSE_ENV, discard_incomplete_checkpoints, last_checkpoint
+from spelltune.train.checkpoints import COMPLETE_MARKER, discard_incomplete_checkpoints, last_checkpoint
 from spelltune.train.config import config_from_dict
 from spelltune.train.run import train_model
 
 from .conftest import tiny_train_settings
 
 REPO = Path(__file__).resolve().parents[2]
+PAUSED_TRAINING = Path(__file__).with_name("paused_training.py")
 
 
-def _start(config: Path, run_dir: Path, pause: str = "", resume: bool = False) -> subprocess.Popen:
-    env = {**os.environ, PAUSE_ENV: pause, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "spelltune", "train", str(config), "--out", str(run_dir)]
+def _start(config: Path, run_dir: Path, pause: str, resume: bool = False) -> subprocess.Popen:
+    """`spelltune train` in a process that stops at `pause` (see paused_training.py)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(PAUSED_TRAINING), pause, "train", str(config), "--out", str(run_dir)]
     return subprocess.Popen(command + (["--resume"] if resume else []), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env=env, cwd=REPO, text=True, errors="replace")
 
