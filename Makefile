@@ -16,7 +16,7 @@ STAMP := $(VENV)/.spelltune-installed
 demo: $(STAMP)
 	bash scripts/demo.sh
 
-# Tests run in one worker per core (pytest-xdist): CI's 2 cores take ~11 instead of ~19 minutes.
+# Tests run in one worker per core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
