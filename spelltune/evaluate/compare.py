@@ -41,7 +41,9 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
     """Read the reports under `paths`, write compare.md, compare.json and PNG plots into `out_dir`."""
     from spelltune.evaluate.plots import plot_accuracy_by_category, plot_accuracy_vs
 
-    reports = [read_report(path) for path in find_report_dirs(paths)]
+    report_dirs = find_report_dirs(paths)
+    reports = [read_report(path) for path in report_dirs]
+    labels = report_labels(reports, report_dirs)
     by_suite: dict[str, list[EvalReport]] = {}
     for report in reports:
         by_suite.setdefault(report.suite, []).append(report)
@@ -52,20 +54,25 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
         raise InputError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
 
     analyses = {(report.model, report.suite): analyse_errors(report) for report in reports}
-    sections = ["# Comparison", ""]
-    for suite, suite_reports in by_suite.items():
-        sections += [f"## {suite}", "", comparison_table(suite_reports), ""]
-    sections += [
+    sections = [
+        "# Comparison",
+        "",
+        *_per_suite(by_suite, comparison_table),
         "`exact`: strict sentence exact match (%). Per-category columns are exact match too. `word F0.5` and",
         "`broken %` are on aligned words; `size` is parameters for models, dictionary entries for classic",
         "checkers; speed is sentences per second at the report's batch size on the machine that ran it.",
         "",
         "# Error analysis: share of errors fixed, by error type",
         "",
+        *_per_suite(by_suite, lambda suite_reports: "\n".join(
+            [error_type_table(suite_reports, analyses), "", *_missed_examples(suite_reports, analyses)]).rstrip()),
+        "# Recall and precision by error kind",
+        "",
+        "Recall: wrong input words of the kind set right; precision: changes to words of the kind that gave",
+        "the expected word (spelltune/evaluate/error_kinds.py says what each kind is). `—`: none.",
+        "",
+        *_per_suite(by_suite, lambda suite_reports: error_kind_comparison(suite_reports, labels)),
     ]
-    for suite, suite_reports in by_suite.items():
-        sections += [f"## {suite}", "", error_type_table(suite_reports, analyses), ""]
-        sections += _missed_examples(suite_reports, analyses)
     plots = [
         plot_accuracy_by_category(by_suite, out_dir / "accuracy_by_category.png"),
         plot_accuracy_vs(by_suite, out_dir / "accuracy_vs_size.png", x="size"),
@@ -82,6 +89,7 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
             "overall": report.overall,
             "by_category": report.by_category,
             "timing": report.timing,
+            "by_error_kind": kind_scores(report),
             "error_types": {
                 name: {"total": tally.total, "fixed": tally.fixed, "missed_examples": tally.examples}
                 for name, tally in analyses[(report.model, report.suite)].items()
@@ -91,6 +99,45 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
     ]
     write_json(json_path, summary, indent=1)
     return Comparison(markdown=markdown, markdown_path=markdown_path, json_path=json_path, plots=plots)
+
+
+def _per_suite(by_suite: dict[str, list[EvalReport]], render) -> list[str]:
+    """A `## suite` section per suite with what `render` makes of its reports."""
+    lines: list[str] = []
+    for suite, suite_reports in by_suite.items():
+        lines += [f"## {suite}", "", render(suite_reports), ""]
+    return lines
+
+
+def report_labels(reports: list[EvalReport], report_dirs: list[Path]) -> dict[int, str]:
+    """A column name per report (by `id`): its model, or its folder where two reports of a suite share one."""
+    seen: dict[tuple[str, str], int] = {}
+    for report in reports:
+        seen[(report.model, report.suite)] = seen.get((report.model, report.suite), 0) + 1
+    return {id(report): report.model if seen[(report.model, report.suite)] == 1 else Path(folder).name
+            for report, folder in zip(reports, report_dirs)}
+
+
+def error_kind_comparison(reports: list[EvalReport], labels: dict[int, str]) -> str:
+    """Rows: error kinds with their error count; columns: each report's recall / precision."""
+    scores = [kind_scores(report) for report in reports]
+    header = ["kind", "errors", *[f"{labels[id(report)]} recall / precision" for report in reports]]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name in scores[0]:
+        cells = [name, str(scores[0][name]["errors"])]
+        cells += [f"{format_value(score[name]['recall'], 'pct')} / {format_value(score[name]['precision'], 'pct')}" for score in scores]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def kind_scores(report: EvalReport) -> dict[str, dict]:
+    """The report's `by_error_kind`, computed from its cases for reports written before it existed."""
+    from spelltune.evaluate.error_kinds import score_by_kind
+
+    if report.by_error_kind:
+        return report.by_error_kind
+    triples = ((case.input, case.expected, case.output) for case in report.cases)
+    return {name: score.to_json_dict() for name, score in score_by_kind(triples).items()}
 
 
 def comparison_table(reports: list[EvalReport]) -> str:

@@ -36,7 +36,7 @@ def classify_error(source: str, expected: str, words: Iterable[str] | None = Non
 
     if len(source.split()) != len(expected.split()):
         return "split/merge"
-    bare_source, bare_expected = _bare(source), _bare(expected)
+    bare_source, bare_expected = bare_word(source), bare_word(expected)
     if bare_source == bare_expected:
         return "case/punctuation"
     vocabulary = english_words() if words is None else words
@@ -54,7 +54,8 @@ def classify_error(source: str, expected: str, words: Iterable[str] | None = Non
     return "multiple"
 
 
-def _bare(text: str) -> str:
+def bare_word(text: str) -> str:
+    """The word lowercased without the punctuation around it."""
     return text.strip(string.punctuation + "“”‘’").lower()
 
 

@@ -63,6 +63,8 @@ class EvalReport:
     limit: int | None = None
     created: str = ""
     spelltune_version: str = ""
+    # Recall and precision by the situation a word is in (evaluate/error_kinds.py); {} in older reports.
+    by_error_kind: dict[str, dict] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict:
         """A plain dict, as written to report.json."""
@@ -130,6 +132,16 @@ def metrics_table(rows: dict[str, dict], first_header: str) -> str:
     return "\n".join(lines)
 
 
+def error_kind_table(by_kind: dict[str, dict]) -> str:
+    """A markdown table of `EvalReport.by_error_kind`: errors, fixed, recall, changes, right, precision."""
+
+    rows = ["| kind | errors | fixed | recall | changes | right | precision |", "|---|---|---|---|---|---|---|"]
+    for name, score in by_kind.items():
+        rows.append(f"| {name} | {score['errors']} | {score['fixed']} | {format_value(score['recall'], 'pct')} | "
+                    f"{score['changes']} | {score['right_changes']} | {format_value(score['precision'], 'pct')} |")
+    return "\n".join(rows)
+
+
 def render_markdown(report: EvalReport, *, worst: int = 20) -> str:
     """report.md: overall and per-category tables, speed, and the worst failures."""
     timing = report.timing
@@ -159,6 +171,11 @@ def render_markdown(report: EvalReport, *, worst: int = 20) -> str:
     ]
     if len(report.by_subcategory) > len(report.by_category):
         lines += ["## By subcategory", "", metrics_table(report.by_subcategory, "subcategory"), ""]
+    if report.by_error_kind:
+        lines += ["## By error kind", "",
+                  "Recall: wrong input words of the kind set right. Precision: changes to words of the kind that",
+                  "gave the expected word (evaluate/error_kinds.py says what each kind is).", "",
+                  error_kind_table(report.by_error_kind), ""]
     failures = report.failures()
     lines += [f"## Worst failures ({min(worst, len(failures))} of {len(failures)})", ""]
     for case in failures[:worst]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from spelltune.correct.config import CorrectorConfig
 from spelltune.correct.corrector import Corrector
+from spelltune.evaluate.error_kinds import score_by_kind
 from spelltune.evaluate.metrics import score_sentences
 from spelltune.evaluate.report import CaseResult, EvalReport, write_report
 from spelltune.evaluate.suites import EvalCase, Suite, load_suite
@@ -54,7 +55,8 @@ def evaluate_corrector(
     progress: bool = True,
     model_size: dict | None = None,
 ) -> EvalReport:
-    """Correct every case of `suite` (the first `limit`), time it, and score it overall and by category."""
+    """Correct every case of `suite` (the first `limit`), time it, and score it overall, by category and by
+    error kind (`error_kinds.score_by_kind`)."""
     cases = suite.cases[:limit] if limit else suite.cases
     rejected: list[list[dict]] = []
     outputs, batch_seconds = correct_in_batches(
@@ -73,6 +75,8 @@ def evaluate_corrector(
         by_category=by_category,
         by_subcategory=by_subcategory,
         timing=_timing(batch_seconds, cases, batch_size),
+        by_error_kind={name: score.to_json_dict() for name, score in
+                       score_by_kind((c.input, c.expected, o) for c, o in zip(cases, outputs)).items()},
         cases=[
             CaseResult(
                 id=case.id,
