@@ -70,6 +70,25 @@ def known_words() -> frozenset[str]:
     return english_words() | frozenset(SpellChecker().word_frequency.keys())
 
 
+def without_accents(word: str) -> str:
+    """`word` with its letters' accents taken off ("naïve" -> "naive"); letters with no plain form stay."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def is_accented_word(word: str) -> bool:
+    """Whether `word` is a real word written with accents: known as written ("café", "fiancée") or, from 4
+    letters on, known without them ("naïve", "résumé"). A short one ("ĩt", "thé") is taken for a typo."""
+    if word.isascii():
+        return False
+    lower = word.lower()
+    if lower in known_words():
+        return True
+    plain = without_accents(lower)
+    return len(plain) >= 4 and plain in known_words()
+
+
 def is_english_word(word: str) -> bool:
     """Whether `word` (case and surrounding punctuation ignored) is a correctly spelled English word."""
     core = strip_edge_punctuation(word).lower()

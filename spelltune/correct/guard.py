@@ -21,7 +21,8 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from spelltune.correct.confusion import MIRROR_LETTERS, are_confusable, contractions, is_homophone_pair, negation_count
 from spelltune.correct.corrector import Correction, Edit, Rejection
-from spelltune.correct.dictionary import is_english_word, known_words, word_frequency
+from spelltune.correct.dictionary import (is_accented_word, is_english_word, known_words, without_accents,
+                                          word_frequency)
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
 from spelltune.correct.protected import CALENDAR_NAMES, ends_sentence, protected_kind
@@ -105,6 +106,12 @@ _REGIONAL_PATTERNS = [
         (r"ence$", r"ense"),
     )
 ]
+
+
+def _drops_accents(original: str, replacement: str) -> bool:
+    """Whether a real word written with accents loses them and nothing else changes."""
+    a, b = strip_edge_punctuation(original), strip_edge_punctuation(replacement)
+    return is_accented_word(a) and without_accents(a).casefold() == b.casefold()
 
 
 def _regional_variant(original: str, replacement: str) -> bool:
@@ -203,6 +210,27 @@ def _close_spelling(original: str, replacement: str, config: GuardConfig) -> boo
 def _letters(text: str) -> str:
     # Apostrophes count as letters: "dont" -> "don't" is a spelling fix.
     return "".join(char for char in text if char.isalnum() or char in "'’")
+
+
+_QUOTES = "'‘’"
+
+
+def _dropped_quote(source: str, edit: Edit) -> str | None:
+    """Whether the edit drops a single quote that marks a quotation, which is text lost ("the song
+    'blue moon' and" -> "'blue moon and"): the quote opening a word, or closing one after an opening quote
+    earlier in the line that is still open. A trailing apostrophe with no open quote ("its'") may go."""
+    original, replacement = edit.original.strip(), edit.replacement.strip()
+    if not original or not replacement:
+        return None
+    if original[0] in _QUOTES and replacement[0] not in _QUOTES:
+        return "drops an opening quote"
+    if original[-1] in _QUOTES and replacement[-1] not in _QUOTES:
+        before = source[: edit.start].split()
+        opened = sum(word[0] in _QUOTES for word in before) - sum(
+            len(word) > 1 and word.rstrip(".,;:!?)")[-1:] in ("'", "’") for word in before)
+        if opened > 0:
+            return "drops a closing quote"
+    return None
 
 
 def _punctuation(text: str) -> str:
@@ -312,6 +340,9 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         _punctuation(edit.original) != _punctuation(edit.replacement)
     ):
         return "changes punctuation"
+    quote = _dropped_quote(source, edit)
+    if quote:
+        return quote
     squeezed_original = "".join(original_words)
     squeezed_replacement = "".join(replacement_words)
     if len(original_words) != len(replacement_words):
@@ -337,6 +368,8 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         return "drops part of a contraction"  # "Theyd" -> "They" loses "would"; the second pass writes "They'd"
     if _regional_variant(original_words[0], replacement_words[0]):
         return "changes a British or American spelling"
+    if _drops_accents(original_words[0], replacement_words[0]):
+        return "drops the accents of a word"  # "café" -> "cafe", "naïve" -> "naive"
     if _known_confusion(edit.original, edit.replacement):
         return None
     if _garbles_capitalised_word(original_words, replacement_words):

@@ -29,13 +29,15 @@ import re
 from dataclasses import dataclass
 
 from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, contractions
-from spelltune.correct.dictionary import dictionary_neighbours, known_words, match_case
+from spelltune.correct.dictionary import (dictionary_neighbours, is_accented_word, known_words, match_case,
+                                          without_accents)
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.protected import ends_sentence, protected_kind
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 
 _PLAIN_WORD = re.compile(r"^[A-Za-z]+$")
+_LETTERS = re.compile(r"^[^\W\d_]+$")  # letters of any alphabet
 _WORD_WITH_APOSTROPHE = re.compile(r"^[A-Za-z]+(?:['’][A-Za-z]+)?$")
 _TOKEN = re.compile(r"\S+")
 
@@ -60,6 +62,9 @@ class RescoreSettings:
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
     unknown_word_penalty: float = 3.0
     min_word_length: int = 3  # shorter non-words ("u", "ur") are chat style or abbreviations
+    # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
+    # words written with accents ("café", "naïve": dictionary.is_accented_word).
+    non_ascii_words: bool = True
     # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0
@@ -97,13 +102,23 @@ def find_misspellings(text: str, settings: RescoreSettings) -> list[Misspelling]
         core = strip_edge_punctuation(token)
         starts_here = sentence_start
         sentence_start = ends_sentence(token)
-        if not _PLAIN_WORD.match(core) or len(core) < settings.min_word_length:
+        if len(core) < settings.min_word_length or not _may_be_misspelled(core, settings):
             continue
         if protected_kind(token, starts_here) is not None or core.lower() in known_words():
             continue
         offset = match.start() + token.index(core)
         found.append(Misspelling(offset, offset + len(core), core))
     return found
+
+
+def _may_be_misspelled(core: str, settings: RescoreSettings) -> bool:
+    """Whether a word's letters are ones the dictionary can judge: A-Z, or (with `non_ascii_words`) Latin
+    letters with accents that make no real word (`is_accented_word`; another script is not judged)."""
+    if _PLAIN_WORD.match(core):
+        return True
+    if not settings.non_ascii_words or not _LETTERS.match(core):
+        return False
+    return bool(_PLAIN_WORD.match(without_accents(core))) and not is_accented_word(core)
 
 
 def dictionary_candidates(word: str, settings: RescoreSettings) -> list[tuple[str, int]]:
@@ -172,7 +187,7 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
                         if source_token.start() <= m.start < source_token.end()), None)
         if written is None and start in own:
             written = core
-        if written is not None and _PLAIN_WORD.match(core):
+        if written is not None and (_PLAIN_WORD.match(core) or _LETTERS.match(core)):
             slot = _slot(start, core, written, settings)
         elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
             slot = _confusion_slot(start, core, written_core)

@@ -45,6 +45,16 @@ def test_plain_corrections_pass():
         ("Call getValue first.", "Call getvalue first.", "changes a code token"),
         ("We met London friends.", "We met london friends.", "changes a name"),
         ("We left at ten, so we ate.", "We left at ten. so we ate.", "changes punctuation"),
+        ("We met at the café today.", "We met at the cafe today.", "drops the accents of a word"),
+        ("It was a naïve idea.", "It was a naive idea.", "drops the accents of a word"),
+        ("Send your résumé.", "Send your resume.", "drops the accents of a word"),
+        ("I met Zoë there.", "I met Zoe there.", "changes a name"),
+        ("It is his.", "It in his.", "replaces a correctly spelled word"),  # a right two-letter word stays
+        ("A cup of tea.", "A cup or tea.", "replaces a correctly spelled word"),
+        ("we sang the song 'blue moon' and left", "we sang the song 'blue moon and left", "drops a closing quote"),
+        ("we sang the song 'blue mon' and left", "we sang the song 'blue moon and left", "drops a closing quote"),
+        ("we sang ‘blue moon’ and left", "we sang ‘blue moon and left", "drops a closing quote"),
+        ("we sang 'blue moon' and left", "we sang blue moon' and left", "drops an opening quote"),
     ],
 )
 def test_unsafe_edits_are_reverted_with_a_reason(source, proposed, reason):
@@ -142,6 +152,11 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
         ("Still, Im going.", "Still, I'm going."),
         ("Becuase it rained.", "Because it rained."),
         ("We left at ten. so we ate.", "We left at ten. So we ate."),
+        ("We approvád the plan.", "We approved the plan."),  # a typo with an accented letter
+        ("Early õears.", "Early years."),
+        ("and ĩt was", "and it was"),
+        ("the dog wagged its' tail", "the dog wagged its tail"),  # a stray apostrophe, no quotation open
+        ("I said 'hi' and its' tail", "I said 'hi' and its tail"),
     ],
 )
 def test_real_corrections_pass(source, proposed):
@@ -367,3 +382,4 @@ def test_a_contraction_never_loses_its_contracted_part(source, proposed):
 
 def test_a_contraction_may_get_its_apostrophe_back():
     assert guard_correction("Theyd like to join us.", "They'd like to join us.").output == "They'd like to join us."
+

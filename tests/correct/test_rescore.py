@@ -357,3 +357,20 @@ def test_the_pruned_second_pass_chooses_what_the_full_one_chooses_on_the_own_dev
     # Fewer exact scores (the tiny model's flat distributions prune less than the real one: README "Speed").
     assert sum(scored) < 0.8 * full_count
     assert sum(a != b for a, b in zip(full, [case.input for case in cases])) > len(cases) // 20  # words changed
+
+
+def test_words_with_accented_letters_are_misspellings_only_when_no_plain_form_is_known():
+    text = "We approvád the plan in the café, a naïve idea: Early õears. Dear Mr Müller, Straße, мир."
+    assert [m.word for m in find_misspellings(text, SETTINGS)] == ["approvád", "õears"]
+    assert [m.word for m in find_misspellings(text, RescoreSettings(non_ascii_words=False))] == []
+
+
+def test_an_accented_misspelling_gets_the_plain_dictionary_spelling_the_context_prefers():
+    table = {"we approved the plan": -8.0, "we approvád the plan": -9.0, "we approve the plan": -8.5}
+    pair = [("we approvád the plan", "we approvád the plan")]
+    assert _PreferringScorer(table, SETTINGS).rescore_many(pair) == ["we approved the plan"]
+    assert _PreferringScorer(table, RescoreSettings(non_ascii_words=False)).rescore_many(pair) \
+        == ["we approvád the plan"]
+    # A correct accented word is never a slot, however much the model would like its plain form.
+    kept = [("a naïve idea at the café", "a naïve idea at the café")]
+    assert _PreferringScorer({"a naive idea at the cafe": 0.0}, SETTINGS).rescore_many(kept) == [kept[0][0]]
