@@ -78,15 +78,20 @@ def without_accents(word: str) -> str:
 
 
 def is_accented_word(word: str) -> bool:
-    """Whether `word` is a real word written with accents: known as written ("café", "fiancée") or, from 4
-    letters on, known without them ("naïve", "résumé"). A short one ("ĩt", "thé") is taken for a typo."""
+    """Whether `word` is a real word written with accents: known as written ("café", "fiancée") or listed in
+    lexicon/accented_words.txt ("naïve", "résumé"). Other accents are typos ("ệyes", "approvád", "ĩt")."""
     if word.isascii():
         return False
     lower = word.lower()
-    if lower in known_words():
-        return True
-    plain = without_accents(lower)
-    return len(plain) >= 4 and plain in known_words()
+    return lower in known_words() or lower in _listed_accented_words()
+
+
+@lru_cache(maxsize=1)
+def _listed_accented_words() -> frozenset[str]:
+    from importlib.resources import files
+
+    text = (files("spelltune.correct") / "lexicon" / "accented_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def is_english_word(word: str) -> bool:

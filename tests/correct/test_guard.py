@@ -155,6 +155,7 @@ def test_all_lowercase_text_keeps_its_style_but_gets_its_spelling_fixed():
         ("We approvád the plan.", "We approved the plan."),  # a typo with an accented letter
         ("Early õears.", "Early years."),
         ("and ĩt was", "and it was"),
+        ("Her ệyes sparkled.", "Her eyes sparkled."),  # noise on a real word is no accented word
         ("the dog wagged its' tail", "the dog wagged its tail"),  # a stray apostrophe, no quotation open
         ("I said 'hi' and its' tail", "I said 'hi' and its tail"),
     ],
