@@ -14,7 +14,7 @@ LM_LIMIT=${LM_LIMIT:-100}
 if [[ -z "${BENCH:-}" ]]; then
   if [[ -d ../shared/data/neuspell-bea322 ]]; then BENCH=../shared/data/neuspell-bea322; else BENCH=own; fi
 fi
-DEFAULT_MODEL=$($BIN/python -c 'from spelltune.models import DEFAULT_MODEL_SPEC as d; print(d)')
+DEFAULT_MODEL=$($BIN/python -c 'from spelltune.models import default_model_spec as d; print(d())')
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "1/5 build the quick dataset (embedded sources only)"
