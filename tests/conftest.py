@@ -199,3 +199,15 @@ def run_cli_process():
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def tiny_spelling_data(tiny_model_dir, tmp_path_factory) -> Path:
+    """A small spelling-study dataset from the embedded word list (no ../shared): 64 train rows, 6+6 questions per kind."""
+    from spelltune.spelling.build import build_spelling_dataset
+    from spelltune.spelling.config import SpellingConfig
+
+    config = SpellingConfig(tokenizer=str(tiny_model_dir), train_examples=64, validation_per_type=6, test_per_type=6)
+    out = tmp_path_factory.mktemp("tiny-spelling-data")
+    build_spelling_dataset(config, out)
+    return out

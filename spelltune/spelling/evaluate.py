@@ -93,6 +93,25 @@ def score_question(row: dict[str, Any], generation: str) -> dict[str, Any]:
             "generation": generation, "parsed": parsed, "correct": kind == "correct", "error_kind": kind}
 
 
+def answer_questions(engine: Engine, rows: list[dict[str, Any]], few_shot: bool = True, batch_size: int = 16,
+                     on_progress: Callable[[int], Any] | None = None) -> list[dict[str, Any]]:
+    """Each question answered greedily from the evaluation's prompt (few-shot or not) and scored, kind by kind.
+
+    The one way a question is asked: the final evaluation and the validation metric while training
+    (`spelltune.spelling.validation`) both call this.
+    """
+    predictions = []
+    for kind in KINDS:
+        kind_rows = [r for r in rows if r["kind"] == kind]
+        if not kind_rows:
+            continue
+        shots = FEW_SHOTS[kind] if few_shot else []
+        prompts = [build_prompt(engine.tokenizer, r["question"], shots) for r in kind_rows]
+        generations = engine.generate(prompts, MAX_NEW_TOKENS[kind], batch_size=batch_size, on_progress=on_progress)
+        predictions += [score_question(r, g) for r, g in zip(kind_rows, generations)]
+    return predictions
+
+
 def spelling_probe_question(word: str) -> str:
     """Spell 'word' letter by letter, separated by dashes."""
     return f"Spell '{word}' letter by letter, separated by dashes."
@@ -126,13 +145,7 @@ def evaluate_model(model_spec: str, questions_path: Path, settings: SpellingEval
     probe_words = list(dict.fromkeys((r["word"], r["length_bin"]) for r in rows))[: settings.spell_words]
     total = len(rows) + len(probe_words)
     with tqdm(total=total, desc="questions", disable=None) as bar:
-        for kind in KINDS:
-            kind_rows = [r for r in rows if r["kind"] == kind]
-            shots = FEW_SHOTS[kind] if settings.few_shot else []
-            prompts = [build_prompt(tokenizer, r["question"], shots) for r in kind_rows]
-            generations = engine.generate(prompts, MAX_NEW_TOKENS[kind], batch_size=settings.batch_size,
-                                          on_progress=bar.update)
-            predictions += [score_question(r, g) for r, g in zip(kind_rows, generations)]
+        predictions += answer_questions(engine, rows, settings.few_shot, settings.batch_size, on_progress=bar.update)
         if probe_words:
             shots = FEW_SHOTS["spell"] if settings.few_shot else []
             prompts = [build_prompt(tokenizer, spelling_probe_question(w), shots) for w, _ in probe_words]

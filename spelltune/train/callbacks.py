@@ -49,7 +49,7 @@ class MetricsFileCallback(TrainerCallback):
 
 
 class StopRulesCallback(TrainerCallback):
-    """Stop on a target exact match, on no improvement for `patience` validations, or at a time budget.
+    """Stop on a target validation metric, on no improvement for `patience` validations, or at a time budget.
 
     A stop by time also saves a checkpoint, so `--resume` can continue the run later.
     """
@@ -73,14 +73,17 @@ class StopRulesCallback(TrainerCallback):
         if value is None:
             return
         if self.target_accuracy is not None and value >= self.target_accuracy:
-            self._stop(control, f"validation exact match {value:.1%} reached the target {self.target_accuracy:.1%}")
+            self._stop(control, f"validation {self.metric.removeprefix('eval_')} {value:.1%} reached the target "
+                                f"{self.target_accuracy:.1%}")
             return
-        if self.best is None or value > self.best:
+        better = value < self.best if self.best is not None and self.metric == "eval_loss" else (
+            self.best is None or value > self.best)
+        if better:
             self.best, self.validations_without_gain = value, 0
         else:
             self.validations_without_gain += 1
             if self.patience is not None and self.validations_without_gain >= self.patience:
-                self._stop(control, f"no better validation exact match for {self.patience} validations")
+                self._stop(control, f"no better validation {self.metric.removeprefix('eval_')} for {self.patience} validations")
 
     def on_step_end(self, args, state, control, **kwargs):
         if self.max_minutes is not None and time.perf_counter() - self.started >= self.max_minutes * 60:

@@ -21,6 +21,8 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 # rows packed best-fit into max_length blocks (TRL `bfd`, padding-free too).
 BATCHING = ("padded", "length_grouped", "padding_free", "packing")
 SCHEDULERS = ("constant", "constant_with_warmup", "linear", "cosine", "cosine_with_min_lr", "warmup_stable_decay")
+# Validation numbers a run can be steered by; `loss` is the only one where lower is better.
+VALIDATION_METRICS = ("exact_match", "exact_match_guarded", "loss", "letter_accuracy", "letter_count", "letter_position")
 ALL_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -62,6 +64,14 @@ class ValidationSettings:
     # Stop as soon as validation exact match reaches this share (0-1); null never stops on it.
     target_accuracy: float | None = None
     on_start: bool = False  # validate the untrained model too (a baseline point on the curve)
+    # Letter-count and letter-position questions per kind from the data folder's validation.jsonl, asked
+    # with the spelling study's evaluation prompt (spelltune.spelling.validation); 0 turns them off.
+    letter_questions_per_type: int = 0
+    # The validation number early stopping, target_accuracy and keep_best go by (see VALIDATION_METRICS).
+    metric: str = "exact_match"
+    # Keep the checkpoint with the best `metric` instead of the last (needs save_every_steps to be a
+    # multiple of every_steps, so every validation has a checkpoint to go back to).
+    keep_best: bool = False
 
 
 @dataclass
@@ -129,9 +139,24 @@ class TrainConfig:
             raise ConfigError(f"eval.target_accuracy is a share in (0, 1], not {self.eval.target_accuracy}")
         if self.eval.every_steps < 0 or self.eval.exact_match_pairs < 0 or self.eval.loss_pairs < 0:
             raise ConfigError("eval.every_steps, eval.loss_pairs and eval.exact_match_pairs must not be negative")
+        _one_of("eval.metric", self.eval.metric, VALIDATION_METRICS)
+        if self.eval.letter_questions_per_type < 0:
+            raise ConfigError("eval.letter_questions_per_type must not be negative")
+        if self.eval.metric.startswith("letter_") and self.eval.letter_questions_per_type == 0:
+            raise ConfigError(f"eval.metric {self.eval.metric} needs eval.letter_questions_per_type > 0")
+        if self.eval.keep_best:
+            if self.eval.every_steps == 0:
+                raise ConfigError("eval.keep_best needs validation: set eval.every_steps > 0")
+            if self.save_every_steps % self.eval.every_steps:
+                raise ConfigError(f"eval.keep_best needs save_every_steps ({self.save_every_steps}) to be a multiple "
+                                  f"of eval.every_steps ({self.eval.every_steps})")
         stops_on_accuracy = self.eval.early_stopping_patience is not None or self.eval.target_accuracy is not None
-        if stops_on_accuracy and (self.eval.every_steps == 0 or self.eval.exact_match_pairs == 0):
-            raise ConfigError("early stopping and target_accuracy need eval.every_steps > 0 and eval.exact_match_pairs > 0")
+        if stops_on_accuracy and self.eval.every_steps == 0:
+            raise ConfigError("early stopping and target_accuracy need eval.every_steps > 0")
+        if stops_on_accuracy and self.eval.metric.startswith("exact_match") and self.eval.exact_match_pairs == 0:
+            raise ConfigError(f"early stopping on {self.eval.metric} needs eval.exact_match_pairs > 0")
+        if self.eval.target_accuracy is not None and self.eval.metric == "loss":
+            raise ConfigError("eval.target_accuracy is a share of right answers; it cannot apply to eval.metric loss")
         if self.max_minutes is not None and self.max_minutes <= 0:
             raise ConfigError(f"max_minutes must be positive, not {self.max_minutes}")
         if not self.lora.target_modules:

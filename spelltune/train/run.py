@@ -16,7 +16,7 @@ from spelltune.atomic import atomic_directory, publish_directory
 from spelltune.errors import ConfigError
 from spelltune.train.callbacks import MetricsFileCallback, StopRulesCallback
 from spelltune.train.checkpoints import discard_incomplete_checkpoints, last_checkpoint
-from spelltune.train.config import TrainConfig, save_train_config
+from spelltune.train.config import VALIDATION_METRICS, TrainConfig, save_train_config
 from spelltune.train.run_dir import (
     CONFIG_FILE,
     set_adapter_base,
@@ -61,7 +61,8 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     if int(os.environ.get("RANK", "0")) == 0:
         for path in discard_incomplete_checkpoints(run_dir):
             _status(f"removed {path.name}: a killed run left it half-written")
-    stop_rules = StopRulesCallback(config.eval.target_accuracy, config.eval.early_stopping_patience, config.max_minutes)
+    stop_rules = StopRulesCallback(config.eval.target_accuracy, config.eval.early_stopping_patience, config.max_minutes,
+                                   metric=f"eval_{config.eval.metric}")
     setup = setup_training(config, run_dir, callbacks=[MetricsFileCallback(run_dir), stop_rules, *(callbacks or [])],
                            on_status=_status)
     trainer, args, loaded, data = setup.trainer, setup.args, setup.model, setup.data
@@ -79,7 +80,10 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint is not None else None)
     minutes = (time.perf_counter() - started) / 60
     final_eval: dict[str, float] = {}
-    if evaluating and not _evaluated_at(trainer.state.log_history, trainer.state.global_step):
+    best_step = _best_step(trainer.state.best_model_checkpoint) if config.eval.keep_best else None
+    if best_step is not None:  # the trainer reloaded the best checkpoint: report what was measured there
+        final_eval = _eval_at(trainer.state.log_history, best_step)
+    elif evaluating and not _evaluated_at(trainer.state.log_history, trainer.state.global_step):
         final_eval = trainer.evaluate()
     elif evaluating:
         final_eval = _last_eval(trainer.state.log_history)
@@ -94,6 +98,7 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     trainer.save_model(str(staging))
     summary = _summary(trainer.state.log_history, output.metrics, final_eval, trainer.state, minutes)
     summary.update(train_pairs=len(train_pairs), dropped_pairs=dropped, stop_reason=stop_rules.stop_reason,
+                   kept_step=best_step if best_step is not None else trainer.state.global_step,
                    data_dir=str(data.data_dir), world_size=args.world_size, device=device, precision=precision)
     trainer.accelerator.wait_for_everyone()
     if main_process:
@@ -134,6 +139,17 @@ def _evaluated_at(log_history: list[dict[str, Any]], step: int) -> bool:
     return any("eval_loss" in e or "eval_exact_match" in e for e in log_history if e.get("step") == step)
 
 
+def _best_step(checkpoint: str | None) -> int | None:
+    if not checkpoint:
+        return None
+    return int(Path(checkpoint).name.rsplit("-", 1)[-1])
+
+
+def _eval_at(log_history: list[dict[str, Any]], step: int) -> dict[str, float]:
+    evals = [e for e in log_history if e.get("step") == step and any(k.startswith("eval_") for k in e)]
+    return evals[-1] if evals else {}
+
+
 def _last_eval(log_history: list[dict[str, Any]]) -> dict[str, float]:
     evals = [e for e in log_history if any(k.startswith("eval_") for k in e)]
     return evals[-1] if evals else {}
@@ -159,7 +175,7 @@ def _summary(log_history, train_metrics, final_eval, state, minutes) -> dict[str
         "peak_memory_mb": max((e.get("peak_memory_mb", 0) for e in train_logs), default=None),
         "num_tokens": train_logs[-1].get("num_tokens") if train_logs else None,
     }
-    for key in ("eval_loss", "eval_exact_match", "eval_exact_match_guarded"):
-        if key in final_eval:
-            summary[key] = final_eval[key]
+    for key, value in final_eval.items():
+        if key.startswith("eval_") and key.removeprefix("eval_") in VALIDATION_METRICS:
+            summary[key] = value
     return json.loads(json.dumps(summary, default=float))

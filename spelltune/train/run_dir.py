@@ -80,10 +80,15 @@ def write_model_card(run_dir: Path, config: TrainConfig, summary: dict[str, Any]
     method = {"lora": f"LoRA (r={config.lora.r}, alpha={config.lora.alpha})",
               "qlora": f"QLoRA 4-bit (r={config.lora.r}, alpha={config.lora.alpha})",
               "full": "full fine-tuning"}[config.method]
+    study = config.eval.letter_questions_per_type > 0
+    purpose = (f"A model of spelltune's spelling-mechanics study (not a corrector), fine-tuned from `{config.model}` "
+               f"with {method} by `spelltune train`, validated on letter-count and letter-position questions about "
+               "words it never saw spelled (README: \"Spelling mechanics\")." if study else
+               f"A typo and spelling corrector fine-tuned from `{config.model}` with {method}, trained by `spelltune train`.")
     lines = [
         f"# spelltune run: {run_dir.name}",
         "",
-        f"A typo and spelling corrector fine-tuned from `{config.model}` with {method}, trained by `spelltune train`.",
+        purpose,
         "",
         "## Data",
         "",
@@ -99,18 +104,25 @@ def write_model_card(run_dir: Path, config: TrainConfig, summary: dict[str, Any]
         f"| epochs | {_number(summary.get('epoch'), 3)} |",
         f"| final train loss (last log) | {_number(summary.get('final_train_loss'))} |",
         f"| validation loss | {_number(summary.get('eval_loss'))} |",
-        f"| validation exact match (greedy, raw) | {_percent(summary.get('eval_exact_match'))} |",
-        f"| validation exact match (behind the guard) | {_percent(summary.get('eval_exact_match_guarded'))} |",
+        *([f"| validation letter count | {_percent(summary.get('eval_letter_count'))} |",
+           f"| validation letter position | {_percent(summary.get('eval_letter_position'))} |",
+           f"| validation mean letter accuracy | {_percent(summary.get('eval_letter_accuracy'))} |"] if study else
+          [f"| validation exact match (greedy, raw) | {_percent(summary.get('eval_exact_match'))} |",
+           f"| validation exact match (behind the guard) | {_percent(summary.get('eval_exact_match_guarded'))} |"]),
+        f"| step kept | {summary.get('kept_step', summary.get('global_step'))} |",
         f"| seconds per step | {_number(summary.get('seconds_per_step'), 3)} |",
         f"| tokens per second | {_number(summary.get('tokens_per_second'), 4)} |",
         f"| peak memory (MB) | {_number(summary.get('peak_memory_mb'), 5)} |",
         f"| wall time (min) | {_number(summary.get('train_minutes'), 3)} |",
         f"| stopped because | {summary.get('stop_reason') or 'the planned steps finished'} |",
         "",
-        f"Exact match is on {config.eval.exact_match_pairs} validation pairs; the numbers come from "
-        f"`{METRICS_FILE}`. Evaluate properly on the held-out test split: "
-        f"`spelltune eval --model {run_dir} --suite {data_dir / 'test.jsonl'} --out {run_dir}/eval`, "
-        "then `spelltune compare` several such folders.",
+        (f"Letter accuracy is on {config.eval.letter_questions_per_type} validation questions per kind, asked with "
+         f"the evaluation's few-shot prompt; the numbers come from `{METRICS_FILE}`. The test split: "
+         f"`spelltune spelling eval --model {run_dir} --data {data_dir} --out {run_dir}/eval`." if study else
+         f"Exact match is on {config.eval.exact_match_pairs} validation pairs; the numbers come from "
+         f"`{METRICS_FILE}`. Evaluate properly on the held-out test split: "
+         f"`spelltune eval --model {run_dir} --suite {data_dir / 'test.jsonl'} --out {run_dir}/eval`, "
+         "then `spelltune compare` several such folders."),
         "",
         f"![loss curve]({CURVE_FILE})",
         "",

@@ -18,9 +18,10 @@ class SpelltuneSFTTrainer(SFTTrainer):
     """SFTTrainer that also generates on a validation sample and logs s/step, tokens/s and peak memory."""
 
     def __init__(self, *args: Any, exact_match_pairs: list[Pair] | None = None, exact_match_batch_size: int = 16,
-                 device_name: str = "cpu", **kwargs: Any):
+                 letter_questions: list[dict[str, Any]] | None = None, device_name: str = "cpu", **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.exact_match_pairs = list(exact_match_pairs or [])
+        self.letter_questions = list(letter_questions or [])
         self.exact_match_batch_size = exact_match_batch_size
         self.device_name = device_name
 
@@ -30,7 +31,38 @@ class SpelltuneSFTTrainer(SFTTrainer):
                                          metric_key_prefix)
         if self.exact_match_pairs and metric_key_prefix == "eval":
             output.metrics.update({f"{metric_key_prefix}_{k}": v for k, v in self.exact_match().items()})
+        if self.letter_questions and metric_key_prefix == "eval":
+            output.metrics.update({f"{metric_key_prefix}_{k}": v for k, v in self.letter_metrics().items()})
         return output
+
+    def letter_metrics(self) -> dict[str, float]:
+        """The spelling study's validation metric on the model as it is now, the questions shared over ranks."""
+        import torch
+
+        from spelltune.engine.torch_engine import TorchEngine
+        from spelltune.spelling.validation import MEAN_METRIC, METRIC_NAMES, answer_letter_questions
+
+        rank, world = self.accelerator.process_index, self.accelerator.num_processes
+        model = self.accelerator.unwrap_model(self.model)
+        was_training = model.training
+        model.eval()
+        try:
+            with self.autocast_smart_context_manager():
+                engine = TorchEngine(model, self.processing_class, spec="training", name="training")
+                predictions = answer_letter_questions(engine, self.letter_questions[rank::world],
+                                                      self.exact_match_batch_size)
+        finally:
+            model.train(was_training)
+        kinds = list(METRIC_NAMES)
+        counts = torch.tensor([[sum(p["correct"] for p in predictions if p["kind"] == kind),
+                                sum(p["kind"] == kind for p in predictions)] for kind in kinds],
+                              dtype=torch.float64, device=self.accelerator.device)
+        counts = self.accelerator.reduce(counts, reduction="sum")
+        metrics = {METRIC_NAMES[kind]: counts[i, 0].item() / counts[i, 1].item()
+                   for i, kind in enumerate(kinds) if counts[i, 1].item() > 0}
+        if metrics:
+            metrics[MEAN_METRIC] = sum(metrics.values()) / len(metrics)
+        return metrics
 
     def exact_match(self) -> dict[str, float]:
         """Greedy exact match on the validation sample, raw and through the real corrector, over ranks.

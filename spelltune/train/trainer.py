@@ -24,6 +24,7 @@ from spelltune.train.dataset import (
     sample_pairs,
     to_prompt_completion,
 )
+from spelltune.train.tracking import set_up_trackers
 
 
 @dataclass
@@ -138,23 +139,12 @@ def lora_config(config: TrainConfig) -> Any:
     )
 
 
-def report_targets(config: TrainConfig) -> list[str] | str:
-    """Trackers for TrainingArguments.report_to; `auto` is TensorBoard when it is installed."""
-    targets = [t for t in config.report_to if t != "auto"]
-    if "auto" in config.report_to and importlib.util.find_spec("tensorboard") is not None:
-        targets.append("tensorboard")
-    for target in targets:
-        module = {"wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard"}.get(target)
-        if module and importlib.util.find_spec(module) is None:
-            raise ConfigError(f"report_to {target}: the {module} package is not installed (pip install {module})")
-    return targets or "none"
-
-
 def sft_config(config: TrainConfig, run_dir: Path, device: str, precision: str) -> Any:
     """TRL's SFTConfig for this run: checkpoints in RUN_DIR/checkpoints, validation, batching, precision."""
     from trl import SFTConfig
 
-    evaluating = config.eval.every_steps > 0 and (config.eval.loss_pairs > 0 or config.eval.exact_match_pairs > 0)
+    evaluating = validates(config)
+    keep_best = evaluating and config.eval.keep_best
     padding_free = config.batching in ("padding_free", "packing")
     on_cuda = device.startswith("cuda")
     return SFTConfig(
@@ -186,15 +176,25 @@ def sft_config(config: TrainConfig, run_dir: Path, device: str, precision: str) 
         eval_steps=config.eval.every_steps if evaluating else None,
         eval_on_start=evaluating and config.eval.on_start,
         save_strategy="steps",
+        load_best_model_at_end=keep_best,
+        metric_for_best_model=f"eval_{config.eval.metric}" if keep_best else None,
+        greater_is_better=config.eval.metric != "loss" if keep_best else None,
         save_steps=config.save_every_steps,
         save_total_limit=config.save_total_limit,
         logging_steps=config.logging_steps,
         logging_first_step=True,
-        report_to=report_targets(config),
+        report_to=set_up_trackers(config.report_to, run_dir).report_to,
+        run_name=run_dir.name,
         dataloader_num_workers=config.num_workers,
         ddp_find_unused_parameters=False,
         disable_tqdm=not sys.stderr.isatty(),
     )
+
+
+def validates(config: TrainConfig) -> bool:
+    """Whether the run validates at all: a validation interval and something to measure."""
+    measures = config.eval.loss_pairs > 0 or config.eval.exact_match_pairs > 0 or config.eval.letter_questions_per_type > 0
+    return config.eval.every_steps > 0 and measures
 
 
 def _tf32_supported() -> bool:
@@ -249,10 +249,19 @@ def setup_training(config: TrainConfig, run_dir: Path, callbacks: list[Any] | No
         eval_dataset=to_prompt_completion(loss_pairs, loaded.tokenizer) if loss_pairs else None,
         processing_class=loaded.tokenizer,
         peft_config=lora_config(config),
-        callbacks=list(callbacks or []),
+        callbacks=[*set_up_trackers(config.report_to, run_dir).callbacks, *(callbacks or [])],
         exact_match_pairs=sample_pairs(data.validation, config.eval.exact_match_pairs, config.seed + 1)
         if evaluating else [],
         exact_match_batch_size=config.eval.batch_size,
+        letter_questions=_letter_questions(config, data.data_dir) if evaluating else [],
         device_name=device,
     )
     return TrainingSetup(trainer, args, loaded, data, train_pairs, dropped, device, precision)
+
+
+def _letter_questions(config: TrainConfig, data_dir: Path) -> list[dict[str, Any]]:
+    if config.eval.letter_questions_per_type == 0:
+        return []
+    from spelltune.spelling.validation import validation_questions
+
+    return validation_questions(data_dir, config.eval.letter_questions_per_type)

@@ -1,4 +1,4 @@
-"""`spelltune train` end to end on the tiny Llama: the run directory, `fix --model RUN_DIR`, resume, sweep."""
+"""`spelltune train` end to end on the tiny Llama: the run directory, `fix --model RUN_DIR`, resume, stop rules."""
 
 from __future__ import annotations
 
@@ -158,20 +158,6 @@ def test_early_stopping_after_patience_validations_without_gain():
     assert control.should_training_stop
 
 
-def test_sweep_runs_the_grid_and_writes_a_table_and_heatmap(run_cli, tiny_config_file, tmp_path):
-    config = tiny_config_file(max_steps=2, **{"eval.every_steps": 2, "eval.exact_match_pairs": 2})
-    out = tmp_path / "sweep"
-    result = run_cli(["sweep", str(config), "--grid", "lora.r=2,4", "lr=1e-3,5e-3", "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    runs = sorted(p.name for p in out.iterdir() if p.is_dir())
-    assert runs == ["lora.r=2_lr=1e-3", "lora.r=2_lr=5e-3", "lora.r=4_lr=1e-3", "lora.r=4_lr=5e-3"]
-    assert all((out / name / RUN_MANIFEST).is_file() for name in runs)
-    assert (out / "heatmap.png").stat().st_size > 1000 and (out / "sweep.md").is_file()
-    rows = json.loads((out / "sweep.json").read_text())
-    assert len(rows) == 4 and all(row["eval_exact_match"] is not None for row in rows)
-    assert "| lora.r | lr | eval_exact_match" in result.stdout
-
-
 def test_merge_saves_full_weights_that_the_manifest_points_at(tiny_model_dir, tiny_dataset_dir, tmp_path):
     import torch
 
@@ -204,3 +190,57 @@ def test_rows_with_their_own_prompt_are_validated_by_answering_that_prompt(tiny_
     final = [e for e in entries if "eval_exact_match" in e][-1]
     # Corrected as text, `wordvalidation3` never equals "7"; answered from its prompt, the learned "7" does.
     assert final["eval_exact_match"] == 1.0
+
+
+def test_keep_best_keeps_the_checkpoint_with_the_best_letter_accuracy(tiny_model_dir, tiny_spelling_data, tmp_path):
+    from safetensors.torch import load_file
+
+    settings = tiny_train_settings(tiny_model_dir, tiny_spelling_data, max_steps=6, save_every_steps=2,
+                                   **{"eval.every_steps": 2, "eval.exact_match_pairs": 0, "eval.loss_pairs": 4,
+                                      "eval.letter_questions_per_type": 3, "eval.metric": "letter_accuracy",
+                                      "eval.keep_best": True})
+    result = train_model(config_from_dict(settings), tmp_path / "run")
+    evals = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    evals = [e for e in evals if "eval_letter_accuracy" in e]
+    assert [e["step"] for e in evals] == [2, 4, 6]
+    assert all(set(e) >= {"eval_letter_count", "eval_letter_position"} for e in evals)
+    best = max(evals, key=lambda e: e["eval_letter_accuracy"])  # the first of equals, as the trainer keeps it
+    summary = result.summary
+    assert summary["kept_step"] == best["step"] and summary["eval_letter_accuracy"] == best["eval_letter_accuracy"]
+    kept = load_file(result.model_dir / "adapter_model.safetensors")
+    checkpoints = tmp_path / "run" / "checkpoints"
+    at_best = load_file(checkpoints / f"checkpoint-{best['step']}" / "adapter_model.safetensors")
+    assert all((kept[name] == at_best[name]).all() for name in kept)
+    if best["step"] != 6:  # lr 1e-2 moves the weights every step: the last checkpoint differs from the kept one
+        last = load_file(checkpoints / "checkpoint-6" / "adapter_model.safetensors")
+        assert any((kept[name] != last[name]).any() for name in kept)
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"eval.metric": "letter_accuracy"}, "needs eval.letter_questions_per_type"),
+    ({"eval.metric": "bleu"}, "unknown value 'bleu'"),
+    ({"eval.keep_best": True, "save_every_steps": 3}, "multiple of eval.every_steps"),
+    ({"eval.keep_best": True, "eval.every_steps": 0}, "needs validation"),
+])
+def test_validation_steering_settings_are_checked(tiny_model_dir, tiny_dataset_dir, changes, message):
+    from spelltune.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        config_from_dict(tiny_train_settings(tiny_model_dir, tiny_dataset_dir, **changes))
+
+
+def test_early_stopping_on_loss_waits_for_a_lower_loss():
+    from spelltune.train.callbacks import StopRulesCallback
+
+    rule = StopRulesCallback(None, 2, None, metric="eval_loss")
+
+    class Control:
+        should_training_stop = False
+        should_save = False
+
+    control = Control()
+    for value in (3.0, 2.0, 2.5):
+        rule.on_evaluate(None, None, control, metrics={"eval_loss": value})
+    assert not control.should_training_stop
+    rule.on_evaluate(None, None, control, metrics={"eval_loss": 2.2})
+    assert control.should_training_stop and "loss" in rule.stop_reason
