@@ -72,10 +72,10 @@ def test_qlora_on_the_cpu_is_a_clear_error(run_cli, tiny_config_file, tmp_path):
 def test_report_to_a_tracker_that_is_not_installed_says_what_to_install(monkeypatch):
     import importlib.util
 
-    from spelltune.train.trainer import report_targets
+    from spelltune.train.tracking import chosen_trackers
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name in ("wandb", "tensorboard") else real_find_spec(name))
-    assert report_targets(load_train_config(None, ["report_to=[auto]"])) == "none"
+    assert chosen_trackers(load_train_config(None, ["report_to=[auto]"]).report_to) == []
     with pytest.raises(ConfigError, match="pip install wandb"):
-        report_targets(load_train_config(None, ["report_to=[wandb]"]))
+        chosen_trackers(load_train_config(None, ["report_to=[wandb]"]).report_to)
