@@ -1,4 +1,4 @@
-"""`spelltune spelling tokens|build|eval|report`: thin wrappers over the stage's typed functions."""
+"""`spelltune spelling tokens|build|control|eval|report`: thin wrappers over the stage's typed functions."""
 
 from __future__ import annotations
 
@@ -64,6 +64,23 @@ def build_command(
                f"{manifest['validation']['questions']} validation and {manifest['test']['questions']} test questions")
 
 
+@spelling_app.command("control")
+def control_command(
+    data: Annotated[Path, typer.Option("--data", help="Spelling dataset folder from `spelling build`.")],
+    out: Annotated[Path, typer.Option("--out", help="Control dataset folder to write.")],
+    tokenizer: Annotated[str, typer.Option(help="Tokenizer spec the token lengths are matched in.")] = "smollm2-135m",
+    seed: Annotated[int, typer.Option(help="Seed for the sentences and cut points.")] = 0,
+) -> None:
+    """Write a control dataset: sentence continuations as many and as long (in tokens) as the spelling rows."""
+    quiet_libraries()
+    from spelltune.spelling.control import build_control_dataset
+
+    manifest = build_control_dataset(data, out, tokenizer, seed, progress=_say)
+    tokens = manifest["completion_tokens"]
+    typer.echo(f"{out}: {manifest['train_examples']} control rows; completion tokens {tokens['control']:,} "
+               f"(spelling {tokens['spelling']:,})")
+
+
 @spelling_app.command("eval")
 def eval_command(
     model: Annotated[str, typer.Option("--model", help="Model spec: preset, local dir, run dir, adapter dir.")],
@@ -103,11 +120,15 @@ def report_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for report.md and dashboard.png.")],
     run: Annotated[Optional[Path], typer.Option(help="A training run dir (its metrics.jsonl gives the curves).")] = None,
     sweep: Annotated[Optional[Path], typer.Option(help="A sweep folder from `spelltune sweep` (sweep.json).")] = None,
+    base_validation: Annotated[Optional[Path], typer.Option(
+        help="The base model's eval on the validation split (first row of the sweep table).")] = None,
+    control: Annotated[Optional[Path], typer.Option(help="Which of the eval folders is the control run's.")] = None,
 ) -> None:
-    """Compare evaluations: markdown report with bootstrap CIs and a dashboard PNG."""
+    """Compare evaluations: markdown report with bootstrap CIs and a dashboard PNG (and the sweep's analysis)."""
     from spelltune.spelling.report import write_report
 
-    report_path, dashboard_path = write_report(evals, out, run_dir=run, sweep_dir=sweep)
+    report_path, dashboard_path = write_report(evals, out, run_dir=run, sweep_dir=sweep,
+                                               base_validation_dir=base_validation, control_eval_dir=control)
     typer.echo(f"wrote {report_path} and {dashboard_path}")
 
 
