@@ -45,18 +45,32 @@ def sweep_command(
     grid: Annotated[
         Optional[list[str]], typer.Option("--grid", help="key=v1,v2,... ; several keys may follow one --grid.")
     ] = None,
+    points: Annotated[
+        Optional[Path], typer.Option("--points", help="YAML of named runs `name: [key=value, ...]` instead of a grid.")
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Sweep folder (default: runs/sweep-<config name>).")] = None,
     overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override for every run (repeatable).")] = None,
-    metric: Annotated[str, typer.Option(help="Summary metric for the table and heatmap.")] = "eval_exact_match",
+    metric: Annotated[str, typer.Option(help="Summary metric for the table and plot.")] = "eval_exact_match",
+    summarize_only: Annotated[bool, typer.Option("--summarize-only", help="Only tabulate the finished runs.")] = False,
 ) -> None:
-    """Run every combination of the grid as an ordinary run; print a table and write a heatmap PNG."""
+    """Run every point of a grid or points file as an ordinary run; print a table and write a plot."""
     quiet_libraries()
-    from spelltune.train.sweep import parse_grid, run_sweep
+    from spelltune.errors import ConfigError
+    from spelltune.train.config import load_train_config
+    from spelltune.train.sweep import grid_points, parse_grid, read_points, run_sweep, summarize_sweep
 
+    axes = [*(grid or []), *(more_grid or [])]
+    if points is not None and axes:
+        raise ConfigError("give a grid or --points, not both")
+    chosen = read_points(points) if points is not None else grid_points(parse_grid(axes))
     sweep_dir = out or Path("runs") / f"sweep-{config.stem}"
-    result = run_sweep(config, parse_grid([*(grid or []), *(more_grid or [])]), sweep_dir, overrides or [], metric)
+    if summarize_only:
+        configs = [load_train_config(config, [*(overrides or []), *p.overrides]) for p in chosen]
+        result = summarize_sweep(sweep_dir, chosen, configs, metric)
+    else:
+        result = run_sweep(config, chosen, sweep_dir, overrides or [], metric)
     typer.echo(result.table)
-    typer.echo(f"\nwrote {result.table_path} and {result.heatmap_path}")
+    typer.echo(f"\nwrote {result.table_path} and {result.plot_path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -85,3 +85,27 @@ def _sort_key(value: str) -> tuple[int, float | str]:
         return (0, float(value))
     except ValueError:
         return (1, value)
+
+
+def plot_sweep_bars(rows: list[dict[str, Any]], metric: str, path: Path) -> Path:
+    """One bar per run of `metric` (runs without it are left out), best first."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    measured = sorted((r for r in rows if r.get(metric) is not None), key=lambda r: -r[metric])
+    figure, axis = plt.subplots(figsize=(6.5, 1.2 + 0.35 * max(len(measured), 1)))
+    names = [r["run"] for r in measured]
+    values = [r[metric] for r in measured]
+    axis.barh(range(len(values)), values, color="#4C72B0")
+    axis.set_yticks(range(len(names)), names)
+    axis.invert_yaxis()
+    for y, value in enumerate(values):
+        axis.text(value, y, f" {value:.3g}", va="center")
+    axis.set_xlabel(metric)
+    axis.set_title(f"sweep: {metric}" if measured else f"sweep: no run has {metric} yet")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
