@@ -1,6 +1,9 @@
-"""CLI wrapper for `spelltune models`."""
+"""CLI wrappers for `spelltune models` and `spelltune merge`."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -34,6 +37,19 @@ def models_command() -> None:
     console.print(table)
 
 
+def merge_command(
+    spec: Annotated[str, typer.Argument(help="Model spec: a run or adapter folder (merged into its base), GGUF, model dir.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the merged model (config, safetensors, tokenizer, card).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+) -> None:
+    """Write SPEC as one plain Hugging Face model folder, a LoRA adapter merged into its base, with a model card."""
+    from spelltune.models.merge import write_merged_model
+
+    written = write_merged_model(spec, out, force=force)
+    typer.echo(f"wrote {written}")
+
+
 def register(app: typer.Typer) -> None:
-    """Mount `spelltune models` on the main CLI."""
+    """Mount `spelltune models` and `spelltune merge` on the main CLI."""
     app.command("models")(models_command)
+    app.command("merge")(merge_command)
