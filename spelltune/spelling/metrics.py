@@ -120,3 +120,13 @@ def summarize(predictions: list[dict[str, Any]], seed: int = 0) -> dict[str, Any
     summary["by_length"] = dict(summary["by_length"])
     summary["length_bins"] = sorted({p["length_bin"] for p in predictions}, key=lambda lab: int(lab.split("-")[0]))
     return summary
+
+
+def paired_differences(base: dict[str, Any], other: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    """Accuracy of `other` minus `base` on the questions both answered, with a paired bootstrap CI."""
+    first = {p["id"]: float(p["correct"]) for p in base["predictions"] if p["kind"] == kind}
+    second = {p["id"]: float(p["correct"]) for p in other["predictions"] if p["kind"] == kind}
+    shared = sorted(set(first) & set(second))
+    if not shared:
+        return None
+    return paired_difference_ci([first[i] for i in shared], [second[i] for i in shared]).to_dict()

@@ -1,4 +1,4 @@
-"""The study's dashboard: accuracy comparison, training curves, sweep heatmap, errors, accuracy by length."""
+"""The study's dashboard: accuracy comparison, training curves, sweep results, errors, accuracy by length."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from spelltune.jsonl import read_jsonl_objects
 
 KIND_TITLES = {"count": "letter count", "position": "letter position"}
-SWEEP_METRICS = ("eval_exact_match", "eval_loss", "final_train_loss")
+SWEEP_METRICS = ("eval_letter_accuracy", "eval_exact_match", "eval_loss", "final_train_loss")
 
 
 def _empty(axis: Any, title: str, message: str) -> None:
@@ -63,35 +63,18 @@ def _sweep_panel(axis: Any, sweep_dir: Path | None) -> None:
         return
     rows = json.loads(path.read_text(encoding="utf-8"))
     metric = next((m for m in SWEEP_METRICS if any(r.get(m) is not None for r in rows)), None)
-    keys = list(rows[0]["params"]) if rows else []
-    if metric is None or not keys:
+    if metric is None:
         _empty(axis, "Sweep", "the sweep has no finished runs")
         return
-    x_key, y_key = keys[0], (keys[1] if len(keys) > 1 else None)
-    xs = sorted({r["params"][x_key] for r in rows}, key=_numeric)
-    ys = sorted({r["params"][y_key] for r in rows}, key=_numeric) if y_key else [""]
-    grid = [[float("nan")] * len(xs) for _ in ys]
-    for row in rows:
-        y = row["params"][y_key] if y_key else ""
-        value = row.get(metric)
-        grid[ys.index(y)][xs.index(row["params"][x_key])] = float("nan") if value is None else float(value)
-    image = axis.imshow(grid, cmap="viridis", aspect="auto")
-    for yi, line in enumerate(grid):
-        for xi, value in enumerate(line):
-            axis.text(xi, yi, f"{value:.3g}", ha="center", va="center", color="white", fontsize=7)
-    axis.set_xticks(range(len(xs)), xs)
-    axis.set_yticks(range(len(ys)), ys)
-    axis.set_xlabel(x_key)
-    axis.set_ylabel(y_key or "")
-    axis.set_title(f"Sweep: {metric}")
-    axis.figure.colorbar(image, ax=axis)
-
-
-def _numeric(value: str) -> tuple[int, float | str]:
-    try:
-        return (0, float(value))
-    except ValueError:
-        return (1, value)
+    measured = sorted((r for r in rows if r.get(metric) is not None), key=lambda r: -r[metric])
+    colours = ["#C44E52" if r["run"] == "control" else "#4C72B0" for r in measured]
+    axis.barh(range(len(measured)), [r[metric] for r in measured], color=colours)
+    axis.set_yticks(range(len(measured)), [r["run"] for r in measured], fontsize=7)
+    axis.invert_yaxis()
+    for y, row in enumerate(measured):
+        axis.text(row[metric], y, f" {row[metric]:.3g}", va="center", fontsize=7)
+    axis.set_xlabel(metric)
+    axis.set_title(f"Sweep: {metric} (validation)")
 
 
 def _error_panel(axis: Any, evals: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from spelltune.errors import InputError
 from spelltune.jsonl import read_jsonl_objects
-from spelltune.spelling.metrics import paired_difference_ci
+from spelltune.spelling.metrics import paired_differences
 from spelltune.spelling.plots import KIND_TITLES, plot_dashboard
 
 
@@ -33,16 +33,6 @@ def _ci(interval: dict[str, Any], percent: bool = True) -> str:
 
 def _signed(interval: dict[str, Any]) -> str:
     return f"{interval['value']:+.1%} [{interval['low']:+.1%}, {interval['high']:+.1%}]"
-
-
-def paired_differences(base: dict[str, Any], other: dict[str, Any], kind: str) -> dict[str, Any] | None:
-    """Accuracy of `other` minus `base` on the questions both answered, with a paired bootstrap CI."""
-    first = {p["id"]: float(p["correct"]) for p in base["predictions"] if p["kind"] == kind}
-    second = {p["id"]: float(p["correct"]) for p in other["predictions"] if p["kind"] == kind}
-    shared = sorted(set(first) & set(second))
-    if not shared:
-        return None
-    return paired_difference_ci([first[i] for i in shared], [second[i] for i in shared]).to_dict()
 
 
 def render_report(evals: list[dict[str, Any]], dashboard_name: str) -> str:
@@ -101,13 +91,28 @@ def render_report(evals: list[dict[str, Any]], dashboard_name: str) -> str:
 
 
 def write_report(eval_dirs: list[Path], out_dir: Path, run_dir: Path | None = None,
-                 sweep_dir: Path | None = None) -> tuple[Path, Path]:
-    """OUT/report.md and OUT/dashboard.png comparing the evaluations (the first is the baseline)."""
+                 sweep_dir: Path | None = None, base_validation_dir: Path | None = None,
+                 control_eval_dir: Path | None = None) -> tuple[Path, Path]:
+    """OUT/report.md and OUT/dashboard.png comparing the evaluations (the first is the baseline).
+
+    With `sweep_dir`, the report adds the sweep's section (table, importance and validation-curve plots);
+    `base_validation_dir` is the untrained model's evaluation on the validation split (the sweep table's
+    first row) and `control_eval_dir` the control run's test evaluation (one of `eval_dirs`).
+    """
     if not eval_dirs:
         raise InputError("give at least one eval folder")
     evals = [read_evaluation(Path(d)) for d in eval_dirs]
+    if control_eval_dir is not None and Path(control_eval_dir).name not in {e["label"] for e in evals}:
+        raise InputError(f"--control {control_eval_dir} must also be one of the eval folders")
     out_dir.mkdir(parents=True, exist_ok=True)
     dashboard = plot_dashboard(evals, out_dir / "dashboard.png", run_dir=run_dir, sweep_dir=sweep_dir)
+    text = render_report(evals, dashboard.name)
+    if sweep_dir is not None:
+        from spelltune.spelling.sweep_report import render_sweep_section
+
+        base_validation = read_evaluation(Path(base_validation_dir))["summary"] if base_validation_dir else None
+        text += "\n" + render_sweep_section(Path(sweep_dir), out_dir, evals, base_validation,
+                                            Path(control_eval_dir).name if control_eval_dir else None)
     report = out_dir / "report.md"
-    report.write_text(render_report(evals, dashboard.name), encoding="utf-8")
+    report.write_text(text, encoding="utf-8")
     return report, dashboard

@@ -1,0 +1,59 @@
+#!/bin/bash
+# The spelling-mechanics study, end to end (README "Spelling mechanics"; docs/spelling-study/). Every step
+# skips what is already there, so a rerun after an interruption continues. One heavy job at a time:
+#   nohup bash scripts/spelling_study.sh > runs/spelling/study.log 2>&1 &
+# 1. data: spelling rows of the tokenizer's tokens + letter questions on held-out words; the control data
+# 2. the base model on the validation questions (the sweep table's first row)
+# 3. stage 1: one change at a time around the reference (configs/sweep/spelling-points.yaml) + control
+# 4. stage 2: the best stage-1 setting trained LONG_STEPS steps, and a second seed of the top two
+#    (scripts/spelling_stage2_points.py; chosen on validation only)
+# 5. the test split, once: the base, the run the validation metric selects, and the control
+# 6. the report and dashboard in docs/spelling-study, and the selected model merged
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+OUT=${OUT:-runs/spelling}
+DOCS=${DOCS:-docs/spelling-study}
+LONG_STEPS=${LONG_STEPS:-1500}
+TEST_PER_TYPE=${TEST_PER_TYPE:-500}
+st() { $PY -m spelltune "$@"; }
+EVAL=(--threads 2 --batch-size 16)
+
+[[ -f $OUT/data/manifest.json ]] || st spelling build --out "$OUT/data"
+[[ -f $OUT/control/manifest.json ]] || st spelling control --data "$OUT/data" --out "$OUT/control"
+[[ -f $OUT/eval-base-validation/summary.json ]] ||
+  st spelling eval --model smollm2-135m --data "$OUT/data" --split validation --per-type 100 --spell-words 0 \
+    "${EVAL[@]}" --out "$OUT/eval-base-validation"
+
+SWEEP=(configs/train/spelling-sweep.yaml --metric eval_letter_accuracy --out "$OUT/sweep" --set "data.path=$OUT/data")
+sed "s#runs/spelling/control#$OUT/control#" configs/sweep/spelling-points.yaml > "$OUT/points-stage1.yaml"
+st sweep "${SWEEP[@]}" --points "$OUT/points-stage1.yaml"
+$PY scripts/spelling_stage2_points.py "$OUT/sweep" "$OUT/points-stage1.yaml" --long-steps "$LONG_STEPS" \
+  > "$OUT/points-stage2.yaml"
+st sweep "${SWEEP[@]}" --points "$OUT/points-stage2.yaml"
+
+SELECTED=$($PY - "$OUT/sweep" <<'PYTHON'
+import sys
+from pathlib import Path
+from spelltune.spelling.sweep_report import read_sweep_runs, selected_run
+print(selected_run(read_sweep_runs(Path(sys.argv[1]))).name)
+PYTHON
+)
+echo "selected on validation: $SELECTED"
+for name in base selected control; do
+  case $name in
+    base) model=smollm2-135m ;;
+    selected) model="$OUT/sweep/$SELECTED" ;;
+    control) model="$OUT/sweep/control" ;;
+  esac
+  [[ -f $OUT/eval-test-$name/summary.json && $(cat "$OUT/eval-test-$name/model.txt" 2>/dev/null) == "$model" ]] || {
+    st spelling eval --model "$model" --data "$OUT/data" --split test --per-type "$TEST_PER_TYPE" "${EVAL[@]}" \
+      --out "$OUT/eval-test-$name"
+    echo "$model" > "$OUT/eval-test-$name/model.txt"
+  }
+done
+st spelling report "$OUT/eval-test-base" "$OUT/eval-test-selected" "$OUT/eval-test-control" \
+  --run "$OUT/sweep/$SELECTED" --sweep "$OUT/sweep" --base-validation "$OUT/eval-base-validation" \
+  --control "$OUT/eval-test-control" --out "$DOCS"
+st merge "$OUT/sweep/$SELECTED" --out "$OUT/merged-$SELECTED" --force
+echo "study done: $DOCS/report.md; merged model: $OUT/merged-$SELECTED"
