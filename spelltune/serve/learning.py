@@ -32,7 +32,11 @@ from spelltune.correct.corrector import Correction
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.edits import apply_edits
 from spelltune.correct.preferences import SpellingPreferences
+from spelltune.data.sources.feedback import FeedbackEvent, read_feedback_event
 from spelltune.errors import InputError
+
+__all__ = ["FeedbackEvent", "LearnedItem", "LearnedPreferences", "LearningRules", "change_key", "context_of",
+           "read_feedback_event", "records_teaching"]
 
 _TOKEN = re.compile(r"\S+")
 _ONE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -44,45 +48,6 @@ class LearningRules:
 
     context_words: int = 1  # words on each side of a change that make its context
     reject_everywhere_after: int = 2  # rejected in this many different contexts: never offered (0: never)
-
-
-@dataclass(frozen=True)
-class FeedbackEvent:
-    """One decision on one suggestion: the change at `start:end` of `sentence`."""
-
-    decision: str  # "accepted" or "rejected"
-    sentence: str
-    start: int
-    end: int
-    original: str
-    replacement: str
-    time: str | None = None
-
-
-def read_feedback_event(record: Mapping) -> FeedbackEvent:
-    """The event in one feedback record, or InputError saying what is wrong with it.
-
-    When the suggestion's offset does not point at its original (the line changed), the first place the
-    original occurs in the sentence is taken.
-    """
-    if not isinstance(record, Mapping):
-        raise InputError("a feedback record must be a JSON object")
-    decision, sentence, suggestion = record.get("decision"), record.get("sentence"), record.get("suggestion")
-    if decision not in ("accepted", "rejected"):
-        raise InputError(f"decision must be accepted or rejected, not {decision!r}")
-    if not isinstance(sentence, str) or not isinstance(suggestion, Mapping):
-        raise InputError("a feedback record needs a sentence (text) and a suggestion (object)")
-    original, replacement = suggestion.get("original"), suggestion.get("replacement")
-    if not isinstance(original, str) or not isinstance(replacement, str) or not original:
-        raise InputError("a suggestion needs its original and replacement text")
-    offset, length = suggestion.get("offset"), suggestion.get("length", len(original))
-    start = offset if isinstance(offset, int) and not isinstance(offset, bool) else -1
-    if not (0 <= start and isinstance(length, int) and sentence[start : start + length] == original):
-        start = sentence.find(original)
-        if start < 0:
-            raise InputError(f"the suggestion's original {original[:40]!r} is not in its sentence")
-    time = record.get("time") if isinstance(record.get("time"), str) else None
-    return FeedbackEvent(decision, sentence, start, start + len(original), original, replacement, time)
 
 
 def change_key(original: str, replacement: str) -> tuple[str, str]:
