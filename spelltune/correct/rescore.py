@@ -21,6 +21,10 @@ Most variants cannot win, so they are not scored in full (`prune`): one pass ove
 correction has it scores that variant exactly and bounds every other by its tokens up to where it
 differs (engine/bounds.py); only variants whose bound, less their penalty, still reaches the best
 exact score are scored, best bound first. The choices are those of scoring every variant.
+
+A writer's own fixes (correct/preferences.py) come per sentence: for a misspelling the writer fixed
+before, the word they accepted is a candidate too, and pays `preference_bonus` nats less than its
+spelling distance alone would make it pay. The guard judges it like every other candidate.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, cont
 from spelltune.correct.dictionary import (dictionary_neighbours, is_accented_word, known_words, match_case,
                                           without_accents)
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
+from spelltune.correct.preferences import SpellingPreferences
 from spelltune.correct.protected import ends_sentence, protected_kind
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
@@ -82,6 +87,9 @@ class RescoreSettings:
     confusion_margin: float = 2.0
     # Confusion variants are scored as text after this prefix (the model as a plain language model).
     fluency_prefix: str = "Text:"
+    # Nats a misspelling's variant is forgiven when it is the word this writer accepted for that
+    # misspelling before (per-call `preferences`); other candidates still win when the model is that sure.
+    preference_bonus: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -143,15 +151,19 @@ class Slot:
     # "misspelling" (a word no list knows) or "confusion" (a correct word in a confusion set).
     kind: str = "misspelling"
     written: str = ""
+    # The variant this writer chose for this misspelling before (it pays `preference_bonus` less); "" if none.
+    favoured: str = ""
 
     def penalties(self, settings: RescoreSettings) -> list[float]:
         """Nats each variant pays. A misspelling's: per edit away from the writer's word, and for being no
-        known word. A confusion's: the margin, for every variant but the word as written."""
+        known word, less `preference_bonus` for the writer's favoured word. A confusion's: the margin, for
+        every variant but the word as written."""
         if self.kind == "confusion":
             return [0.0 if variant.lower() == self.written.lower() else settings.confusion_margin
                     for variant in self.variants]
         return [settings.distance_penalty * distance + (0.0 if known else settings.unknown_word_penalty)
-                for distance, known in zip(self.distances, self.known)]
+                - (settings.preference_bonus if self.favoured and variant == self.favoured else 0.0)
+                for variant, distance, known in zip(self.variants, self.distances, self.known)]
 
     def choose(self, log_probs: list[float], settings: RescoreSettings) -> str:
         """The variant with the best log-probability after its penalty (the current word on a tie)."""
@@ -159,14 +171,16 @@ class Slot:
         return self.variants[max(range(len(scores)), key=lambda i: (scores[i], -i))]
 
 
-def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=None) -> list[Slot]:
+def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=None,
+               preferences: SpellingPreferences | None = None) -> list[Slot]:
     """The words of `corrected` to decide again: each misspelling of `source`, whatever the model made of it
     (kept, or replaced by its own guess), any unknown word the correction itself contains, and (with
     `confusion_sets`) each word of a confusion set.
 
     Words pair up by position when the correction kept the word count; otherwise only the correction's
     own words are looked at. With a `guard` (GuardConfig), a variant the guard would refuse as an edit of
-    the writer's word is no candidate.
+    the writer's word is no candidate. With the writer's `preferences`, a misspelling they fixed before
+    has the word they chose among its variants, favoured.
     """
     source_tokens, corrected_tokens = list(_TOKEN.finditer(source)), list(_TOKEN.finditer(corrected))
     if len(source_tokens) != len(corrected_tokens):
@@ -188,7 +202,7 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
         if written is None and start in own:
             written = core
         if written is not None and (_PLAIN_WORD.match(core) or _LETTERS.match(core)):
-            slot = _slot(start, core, written, settings)
+            slot = _slot(start, core, written, settings, preferences)
         elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
             slot = _confusion_slot(start, core, written_core)
         else:
@@ -236,8 +250,9 @@ def _guarded(slot: Slot, source: str, written_start: int, guard) -> Slot:
     keep = [index for index, variant in enumerate(slot.variants)
             if index == 0 or variant == written
             or refuse_edit_reason(source, Edit(written_start, end, written, variant), guard) is None]
+    favoured = slot.favoured if slot.favoured in (slot.variants[i] for i in keep) else ""
     return Slot(slot.start, slot.end, [slot.variants[i] for i in keep], [slot.distances[i] for i in keep],
-                [slot.known[i] for i in keep], kind=slot.kind, written=slot.written)
+                [slot.known[i] for i in keep], kind=slot.kind, written=slot.written, favoured=favoured)
 
 
 def spelling_distance(written: str, variant: str, settings: RescoreSettings) -> float:
@@ -260,9 +275,11 @@ def spelling_distance(written: str, variant: str, settings: RescoreSettings) -> 
     return distance
 
 
-def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> Slot:
+def _slot(start: int, current: str, written: str, settings: RescoreSettings,
+          preferences: SpellingPreferences | None = None) -> Slot:
     expansions = [_in_case_of(written, contractions()[written.lower()])] if written.lower() in contractions() else []
-    variants = list(dict.fromkeys([current, written] + expansions
+    favoured = (preferences.preferred(written) if preferences else None) or ""
+    variants = list(dict.fromkeys([current, written] + expansions + ([favoured] if favoured else [])
                                   + [word for word, _ in dictionary_candidates(written, settings)]))
     return Slot(
         start,
@@ -271,6 +288,7 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings) -> 
         [spelling_distance(written, variant, settings) for variant in variants],
         [variant.lower() in known_words() or variant.lower() in contractions().values() for variant in variants],
         written=written,
+        favoured=favoured,
     )
 
 
@@ -314,17 +332,22 @@ class CandidateRescorer:
         self._prompts: dict[str, str] = {}
         self._end_of_turn: str | None = None
 
-    def rescore_many(self, pairs: list[tuple[str, str]]) -> list[str]:
+    def rescore_many(self, pairs: list[tuple[str, str]],
+                     preferences: list[SpellingPreferences | None] | None = None) -> list[str]:
         """Each `corrected` (the guarded correction of its `source`) with each misspelling decided again, every
         variant of every word of every pair scored in shared batches.
 
         Each word is decided with the rest of its sentence as the correction has it (independently of the
-        other words' decisions), which lets all of them be scored at once.
+        other words' decisions), which lets all of them be scored at once. `preferences[i]`, when given, are
+        the spelling preferences of the writer of pair i.
         """
         if not self.settings.enabled:
             return [corrected for _, corrected in pairs]
-        slots = [find_slots(source, corrected, self.settings, self.guard)
-                 for source, corrected in pairs]
+        if preferences is not None and len(preferences) != len(pairs):
+            raise ValueError(f"{len(preferences)} preferences for {len(pairs)} sentences: give one per sentence")
+        per_pair = preferences if preferences is not None else [None] * len(pairs)
+        slots = [find_slots(source, corrected, self.settings, self.guard, wanted)
+                 for (source, corrected), wanted in zip(pairs, per_pair)]
         requests, penalties = [], []
         for (source, corrected), sentence_slots in zip(pairs, slots):
             for slot in sentence_slots:

@@ -73,7 +73,39 @@ def sweep_command(
     typer.echo(f"\nwrote {result.table_path} and {result.plot_path}")
 
 
+def adapt_command(
+    feedback: Annotated[Path, typer.Option("--feedback", help="The writer's feedback log (feedback.jsonl from `spelltune serve`).")],
+    replay: Annotated[Path, typer.Option("--replay", help="General pairs to replay: a `spelltune data build` folder.")],
+    model: Annotated[str, typer.Option("--model", help="The writer's current model spec.")] = "default",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for data, run and decision.json (default: runs/adapt/<feedback name>).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Train config (default: configs/train/adapt.yaml).")] = None,
+    overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override a train config key (repeatable).")] = None,
+    held_out: Annotated[float, typer.Option("--held-out", help="Share of the writer's sentences kept out to judge on.")] = 0.25,
+    replay_ratio: Annotated[float, typer.Option("--replay-ratio", help="General pairs replayed per writer pair.")] = 3.0,
+    general_check: Annotated[int, typer.Option("--general-check", help="General validation pairs the new model must not do worse on (0: skip).")] = 32,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Train one writer's adapter on their accepted corrections; keep it only if it beats their current model."""
+    from spelltune.train.adapt import DEFAULT_CONFIG, AdaptSettings, adapt_writer, read_feedback_file
+    from spelltune.train.config import load_train_config
+
+    records = read_feedback_file(feedback)
+    if not replay.is_dir():
+        from spelltune.errors import InputError
+
+        raise InputError(f"--replay {replay}: not a folder; give one written by `spelltune data build`")
+    train_config = load_train_config(config or DEFAULT_CONFIG, overrides or [])
+    quiet_libraries()
+    settings = AdaptSettings(held_out_share=held_out, replay_ratio=replay_ratio, general_check_pairs=general_check,
+                             seed=seed)
+    out_dir = out or Path("runs") / "adapt" / feedback.stem
+    result = adapt_writer(records, model, replay, out_dir, config=train_config, settings=settings)
+    verdict = "kept" if result.kept else "not kept"
+    typer.echo(f"{verdict}: {result.reason}; use --model {result.model} ({out_dir / 'decision.json'})")
+
+
 def register(app: typer.Typer) -> None:
-    """Mount `train` and `sweep` on the main `spelltune` app."""
+    """Mount `train`, `sweep` and `adapt` on the main `spelltune` app."""
     app.command("train")(train_command)
     app.command("sweep")(sweep_command)
+    app.command("adapt")(adapt_command)

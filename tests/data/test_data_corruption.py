@@ -20,6 +20,7 @@ from spelltune.data.corruption import (
     swap_homophone,
     swap_real_word_error,
     transpose_letters,
+    undouble_letter,
 )
 from spelltune.data.corruption.dyslexic import MIRROR_LETTERS
 from spelltune.data.corruption.sentence import ERROR_TYPES, corrupt_sentence
@@ -85,6 +86,17 @@ def test_double_letter_repeats_one_letter(seed: int) -> None:
         new = double_letter(word, rng)
         assert new is not None and len(new) == len(word) + 1
         assert any(word[: i + 1] + word[i] + word[i + 1 :] == new for i in range(len(word)))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_undouble_letter_types_one_doubled_letter_once(seed: int) -> None:
+    rng = random.Random(seed)
+    for word in ("committee", "letter", "Llama", "bookkeeper"):
+        new = undouble_letter(word, rng)
+        assert new is not None and len(new) == len(word) - 1
+        assert any(word[:i] + word[i + 1 :] == new and word[i].lower() == word[i + 1].lower()
+                   for i in range(len(word) - 1))
+    assert undouble_letter("cat", rng) is None and undouble_letter("co-op", rng) is None
 
 
 @pytest.mark.parametrize("seed", range(20))

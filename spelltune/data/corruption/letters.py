@@ -1,4 +1,4 @@
-"""Letter slips that need no keyboard: a letter left out, typed twice, or two letters swapped."""
+"""Letter slips that need no keyboard: a letter left out, typed twice, a double typed once, or two letters swapped."""
 
 from __future__ import annotations
 
@@ -30,3 +30,14 @@ def transpose_letters(word: str, rng: random.Random) -> str | None:
         return None
     i = rng.choice(candidates)
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def undouble_letter(word: str, rng: random.Random) -> str | None:
+    """`word` with one doubled letter typed once (committee -> comittee, letter -> leter); None without one."""
+    if not word.isalpha():
+        return None
+    doubles = [i for i in range(len(word) - 1) if word[i].lower() == word[i + 1].lower()]
+    if not doubles:
+        return None
+    index = rng.choice(doubles)
+    return word[:index] + word[index + 1 :]
