@@ -1,10 +1,16 @@
-"""The single-user files of earlier versions (dictionary.txt, feedback.jsonl), imported into the local writer.
+"""The single-user files (dictionary.txt, feedback.jsonl), imported into the built-in local writer.
 
-Each file is imported once (a `local_imports` row records it, in the same transaction as its rows, so a
-crash imports all or nothing and a second start imports nothing). The files stay where they are.
-Nothing readable is dropped: every dictionary line `PersonalDictionary` would read becomes a word, and
-every feedback line that is a JSON object with a decision becomes an event; what cannot be read (a
-truncated last line, a line that is not JSON) is counted and named in `skipped`, and stays in the file.
+The server keeps these files as a copy of the local writer's data (it rewrites dictionary.txt and appends
+to feedback.jsonl), so `spelltune fix` and the `feedback` data source keep working. Hence:
+- dictionary.txt is merged in at every start: a word added by hand while the server was stopped is
+  added; nothing is ever removed by it (remove words in the editor or with DELETE /v1/dictionary).
+- feedback.jsonl is imported once per path: a `local_imports` row records it in the same transaction
+  as its events, so a crash imports all or nothing and later starts import nothing. A path with no file
+  yet is recorded too: what the server appends to it afterwards is already in the database.
+The files are never deleted. Nothing readable is dropped: every dictionary line `PersonalDictionary`
+reads becomes a word, every feedback line that is a JSON object with a decision becomes an event; what
+cannot be read (a line cut off by a crash, a line that is not JSON) is named in `skipped` and stays in
+the file.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from spelltune.serve.store.accounts import local_writer
 from spelltune.serve.store.database import Store
 from spelltune.serve.store.feedback import DECISIONS, change_context
-from spelltune.serve.store.models import WORD_LENGTH, DictionaryWord, FeedbackEvent, LocalImport
+from spelltune.serve.store.models import WORD_LENGTH, DictionaryWord, FeedbackEvent, LocalImport, utc_now
 
 
 @dataclass
@@ -34,12 +40,13 @@ class ImportReport:
 
     def summary(self) -> str | None:
         """One line for the server's start, or None when nothing happened."""
-        if not (self.words or self.events or self.skipped):
-            return None
-        line = f"imported {self.words} dictionary words and {self.events} feedback records into the local writer"
+        parts = []
+        if self.words or self.events:
+            parts.append(f"imported {self.words} dictionary words and {self.events} feedback records "
+                         "into the local writer")
         if self.skipped:
-            line += f"; left out {len(self.skipped)} unreadable lines ({'; '.join(self.skipped[:3])})"
-        return line
+            parts.append(f"left out {len(self.skipped)} unreadable lines ({'; '.join(self.skipped[:3])})")
+        return "; ".join(parts) or None
 
 
 def _already_imported(store: Store, kind: str, source: str) -> bool:
@@ -75,9 +82,8 @@ def _import_dictionary(store: Store, writer_id: int, path: Path, report: ImportR
             new = [DictionaryWord(writer_id=writer_id, word=word, word_key=key)
                    for key, word in words.items() if key not in have]
             session.add_all(new)
-            session.add(LocalImport(kind="dictionary", source=str(path), items=len(new)))
         report.words += len(new)
-    except IntegrityError:  # another replica imported it meanwhile
+    except IntegrityError:  # another process added one of them meanwhile: merged at the next start
         pass
 
 
@@ -107,10 +113,12 @@ def _event(writer_id: int, record: dict, fallback_time: datetime) -> FeedbackEve
 
 
 def _import_feedback(store: Store, writer_id: int, path: Path, report: ImportReport) -> None:
-    text = _read_text(path, report)
+    if _already_imported(store, "feedback", str(path)):
+        return
+    text = _read_text(path, report) if path.exists() else ""
     if text is None:
         return
-    modified = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+    modified = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc) if path.exists() else None
     events = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -123,7 +131,7 @@ def _import_feedback(store: Store, writer_id: int, path: Path, report: ImportRep
         if not isinstance(record, dict) or record.get("decision") not in DECISIONS:
             report.skipped.append(f"{path}:{number}: not a decision record")
             continue
-        events.append(_event(writer_id, record, modified))
+        events.append(_event(writer_id, record, modified or utc_now()))
     try:
         with store.session() as session:
             session.add_all(events)
@@ -134,14 +142,11 @@ def _import_feedback(store: Store, writer_id: int, path: Path, report: ImportRep
 
 
 def import_local_files(store: Store, dictionary_path: Path | None, feedback_path: Path | None) -> ImportReport:
-    """Import the files not imported yet into the local writer (a file that does not exist is left for later)."""
+    """Merge the dictionary file and import the feedback log (once) into the local writer; see the module."""
     report = ImportReport()
     writer_id = local_writer(store).id
-    for kind, path, load in (("dictionary", dictionary_path, _import_dictionary),
-                             ("feedback", feedback_path, _import_feedback)):
-        if path is None or not Path(path).is_file():
-            continue
-        path = Path(path).resolve()
-        if not _already_imported(store, kind, str(path)):
-            load(store, writer_id, path, report)
+    if dictionary_path is not None and Path(dictionary_path).is_file():
+        _import_dictionary(store, writer_id, Path(dictionary_path).resolve(), report)
+    if feedback_path is not None and not Path(feedback_path).is_dir():
+        _import_feedback(store, writer_id, Path(feedback_path).resolve(), report)
     return report

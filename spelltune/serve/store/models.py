@@ -128,13 +128,13 @@ class Preference(Base):
 
 
 class LocalImport(Base):
-    """A local file (dictionary.txt, feedback.jsonl) imported into the built-in local writer, so once only."""
+    """A local file (a feedback.jsonl) imported into the built-in local writer, recorded so it is imported once."""
 
     __tablename__ = "local_imports"
     __table_args__ = (UniqueConstraint("kind", "source", name="uq_local_imports_kind_source"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # "dictionary" or "feedback"
+    kind: Mapped[str] = mapped_column(String(32))  # "feedback"
     source: Mapped[str] = mapped_column(String(1024))  # the file's absolute path
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     items: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,4 @@
-"""The single-user files of earlier versions imported into the local writer: once, nothing lost, files kept."""
+"""The single-user files imported into the local writer: nothing lost, nothing twice, the files kept."""
 
 from __future__ import annotations
 
@@ -46,25 +46,39 @@ def test_the_files_are_imported_once_and_nothing_readable_is_lost(store, tmp_pat
 
     assert (dictionary.read_bytes(), feedback.read_bytes()) == before  # left in place, untouched
     again = import_local_files(store, dictionary, feedback)
-    assert again.summary() is None and len(feedback_events(store, local.id)) == 3
+    assert (again.words, again.events) == (0, 0) and again.summary().startswith("left out 1 unreadable")
+    assert len(feedback_events(store, local.id)) == 3
     assert len(dictionary_words(store, local.id)) == 6
 
 
-def test_missing_files_are_left_for_a_later_start(store, tmp_path):
+def test_dictionary_words_added_by_hand_are_merged_at_the_next_start(store, tmp_path):
     dictionary = tmp_path / "dictionary.txt"
-    assert import_local_files(store, dictionary, tmp_path / "feedback.jsonl").summary() is None
+    assert import_local_files(store, dictionary, None).summary() is None
     dictionary.write_text("later\n")
     assert import_local_files(store, dictionary, None).words == 1
-    assert dictionary_words(store, accounts.local_writer(store).id) == ["later"]
+    dictionary.write_text("later\nLATER\nmore\n")
+    assert import_local_files(store, dictionary, None).words == 1
+    assert dictionary_words(store, accounts.local_writer(store).id) == ["later", "more"]
+
+
+def test_a_feedback_log_that_does_not_exist_yet_is_never_imported_later(store, tmp_path):
+    feedback = tmp_path / "feedback.jsonl"
+    import_local_files(store, None, feedback)  # from now on the server appends its own copy here
+    feedback.write_text(json.dumps({"decision": "accepted", "sentence": "s", "suggestion": {}}) + "\n")
+    assert import_local_files(store, None, feedback).events == 0
+    assert feedback_events(store, accounts.local_writer(store).id) == []
 
 
 def test_an_unreadable_file_is_reported_and_tried_again(store, tmp_path):
-    dictionary = tmp_path / "dictionary.txt"
+    dictionary, feedback = tmp_path / "dictionary.txt", tmp_path / "feedback.jsonl"
     dictionary.write_bytes(b"caf\xe9\n")
-    report = import_local_files(store, dictionary, None)
-    assert report.words == 0 and "cannot read it" in report.skipped[0]
+    feedback.write_bytes(b'{"decision": "accepted", "sentence": "caf\xe9"}\n')
+    report = import_local_files(store, dictionary, feedback)
+    assert report.words == report.events == 0 and all("cannot read it" in line for line in report.skipped)
     dictionary.write_text("café\n", encoding="utf-8")
-    assert import_local_files(store, dictionary, None).words == 1
+    feedback.write_text('{"decision": "accepted", "sentence": "café"}\n', encoding="utf-8")
+    report = import_local_files(store, dictionary, feedback)
+    assert (report.words, report.events) == (1, 1)
 
 
 def test_the_import_goes_to_the_local_writer_only(store, tmp_path):
