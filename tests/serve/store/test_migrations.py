@@ -99,6 +99,8 @@ def test_bad_database_urls_are_clear_errors_that_never_show_a_password(url, frag
 def test_the_migrations_ship_with_the_package():
     shipped = {path.name for path in migrate.MIGRATIONS_DIR.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
     assert {"env.py", "script.py.mako", "0001_accounts.py", "0002_learning.py"} <= shipped
+    for folder in (migrate.MIGRATIONS_DIR, migrate.MIGRATIONS_DIR / "versions"):  # packages, so setuptools ships them
+        assert (folder / "__init__.py").is_file()
     import tomllib
     from pathlib import Path
 
