@@ -5,7 +5,9 @@
 - Otherwise a call needs a writer's token: `Authorization: Bearer <token>` for `/v1/*`; for `/v2/check`
   LanguageTool's own `username` + `apiKey` parameters (a Bearer header works there too).
 - Credentials that are sent must be valid, whatever the mode: an unknown, malformed or revoked token is
-  401; so is a `username` that is not the token's writer.
+  401; so is a `username` that is not the token's writer. One exception, for LanguageTool clients that
+  send a languagetool.org key everywhere: in single-user mode an `apiKey` that is not a spelltune token
+  is ignored.
 - Each writer's requests are limited (rate_limit.py): past the limit, 429 with Retry-After.
 Tokens are never logged or echoed back; errors say what is missing, never what was sent.
 """
@@ -19,6 +21,7 @@ from fastapi import Depends, Form, Request
 
 from spelltune.serve.server_state import ServerState
 from spelltune.serve.store.accounts import LOCAL_WRITER, accounts_configured, local_writer, writer_for_token
+from spelltune.serve.store.tokens import token_prefix
 
 SIGN_IN = "sign in: send the header `Authorization: Bearer <token>` (`spelltune writers add NAME` makes a token)"
 SIGN_IN_LANGUAGETOOL = ("sign in: send your writer name as `username` and your token as `apiKey` "
@@ -90,9 +93,13 @@ def current_writer(request: Request) -> Caller:
 
 
 def _languagetool_writer(request: Request, username: str | None, api_key: str | None) -> Caller:
+    server = request.app.state.server
+    if not api_key or (token_prefix(api_key) is None and not accounts_required(server)):
+        # Empty fields, or a key that is not a spelltune token (a languagetool.org premium key some clients
+        # send to every server) where no sign-in is needed: not ours to judge, as if not sent.
+        api_key = None
     token = api_key if api_key is not None else bearer_token(request)
-    return _writer(request.app.state.server, token, username if api_key is not None else None,
-                   SIGN_IN_LANGUAGETOOL)
+    return _writer(server, token, username if api_key is not None else None, SIGN_IN_LANGUAGETOOL)
 
 
 def languagetool_writer_form(request: Request, username: Annotated[Optional[str], Form()] = None,

@@ -264,6 +264,9 @@ def test_single_user_mode_needs_no_token_until_a_writer_is_added(store, tmp_path
         assert client.post("/v1/dictionary", json={"word": "mine"}).status_code == 200
         assert (tmp_path / "d.txt").read_text() == "mine\n"  # the local writer's copy for `spelltune fix`
         assert client.post("/v2/check", data={"text": "teh"}).status_code == 200
+        for foreign in ({"username": "", "apiKey": ""}, {"username": "me@example.org", "apiKey": "lt-premium-key"}):
+            assert client.post("/v2/check", data={"text": "teh", **foreign}).status_code == 200
+        assert client.post("/v2/check", data={"text": "teh", "apiKey": "st_000000000000_x"}).status_code == 401
         assert client.get("/v1/dictionary", headers={"Authorization": "Bearer wrong"}).status_code == 401
         token = accounts.add_writer(store, "ann")[1]
         assert client.get("/v1/dictionary").status_code == 401  # accounts on: no more anonymous calls
