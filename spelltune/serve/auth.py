@@ -8,7 +8,8 @@
   401; so is a `username` that is not the token's writer. One exception, for LanguageTool clients that
   send a languagetool.org key everywhere: in single-user mode an `apiKey` that is not a spelltune token
   is ignored.
-- Each writer's requests are limited (rate_limit.py): past the limit, 429 with Retry-After.
+- Each writer's requests are limited (rate_limit.py): past the limit, 429 with Retry-After. The local
+  writer of single-user mode is not (it is one person on their own machine).
 Tokens are never logged or echoed back; errors say what is missing, never what was sent.
 """
 
@@ -81,7 +82,7 @@ def _writer(server: ServerState, token: str | None, username: str | None = None,
     caller = identify(server, token, username)
     if caller is None:
         raise NotAuthenticated(sign_in)
-    wait = server.limiter.take(caller.writer_id)
+    wait = 0.0 if caller.local else server.limiter.take(caller.writer_id)  # one person's own machine: no limit
     if wait > 0:
         raise RateLimited(wait)
     return caller
