@@ -283,3 +283,23 @@ def test_off_loopback_every_call_needs_a_token_even_with_no_writers(store, tmp_p
         for method, path in ROUTES:
             if ROUTES[(method, path)] != PUBLIC and "{" not in path:
                 assert client.request(method, path).status_code == 401, path
+
+
+def test_two_replicas_on_one_database_agree_on_every_writer_and_word(store, database_url, tmp_path):
+    from spelltune.serve.store import open_store
+
+    token = accounts.add_writer(store, "ann")[1]
+    settings = ServeSettings(dictionary_path=tmp_path / "d.txt", feedback_path=tmp_path / "f.jsonl", loopback=False)
+    other_store = open_store(database_url)  # the second replica's own connection pool
+    try:
+        with TestClient(create_app(ScriptedCorrector(), settings, store=store)) as first, \
+                TestClient(create_app(ScriptedCorrector(), settings, store=other_store)) as second:
+            ann = {"Authorization": f"Bearer {token}"}
+            first.post("/v1/dictionary", json={"word": "teh"}, headers=ann)
+            assert second.post("/v1/correct", json={"text": "teh"}, headers=ann).json()["text"] == "teh"
+            second.delete("/v1/dictionary/teh", headers=ann)
+            assert first.post("/v1/correct", json={"text": "teh"}, headers=ann).json()["text"] == "the"
+            accounts.revoke_writer(other_store, "ann")
+            assert first.get("/v1/dictionary", headers=ann).status_code == 401
+    finally:
+        other_store.close()
