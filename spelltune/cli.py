@@ -31,6 +31,9 @@ def _mount_stage_commands() -> None:
     from spelltune.serve.serve_cli import register as register_serve
 
     register_serve(app)
+    from spelltune.serve.writers_cli import register as register_writers
+
+    register_writers(app)
     from spelltune.models.cli import register as register_models
 
     register_models(app)

@@ -1,7 +1,7 @@
 """A Python client for `spelltune serve`, for scripts (standard library only).
 
     from spelltune.client import SpelltuneClient
-    client = SpelltuneClient("http://127.0.0.1:8080")
+    client = SpelltuneClient("http://127.0.0.1:8080")  # token="st_…" where the server has accounts
     result = client.correct("I beleive teh cat")
     print(result.text, [(s.original, s.replacement, s.kind) for s in result.suggestions])
 """
@@ -65,12 +65,17 @@ class CorrectResult:
 
 
 class SpelltuneClient:
-    """Talks to one `spelltune serve`; retries a busy server (503) up to `retries` times after its Retry-After."""
+    """Talks to one `spelltune serve` as the writer of `token` (none: single-user mode); retries a busy server
+    (503) or a writer past their limit (429) up to `retries` times after its Retry-After."""
 
-    def __init__(self, url: str = DEFAULT_URL, timeout: float = 120.0, retries: int = 2):
+    def __init__(self, url: str = DEFAULT_URL, timeout: float = 120.0, retries: int = 2, token: str | None = None):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
+        self._token = token
+
+    def __repr__(self) -> str:  # never the token
+        return f"SpelltuneClient({self.url!r}, signed_in={self._token is not None})"
 
     def correct(self, text: str) -> CorrectResult:
         """Correct `text` (many lines allowed)."""
@@ -115,6 +120,8 @@ class SpelltuneClient:
 
     def _request(self, method: str, path: str, json_body: dict | None = None, form: dict | None = None) -> dict:
         data, headers = None, {"Accept": "application/json"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
         if json_body is not None:
             data = json.dumps(json_body).encode("utf-8")
             headers["Content-Type"] = "application/json"
@@ -128,7 +135,7 @@ class SpelltuneClient:
                     return json.loads(response.read().decode("utf-8"))
             except urllib.error.HTTPError as error:
                 message = _error_message(error)
-                if error.code == 503 and attempt < self.retries:
+                if error.code in (429, 503) and attempt < self.retries:
                     time.sleep(min(float(error.headers.get("Retry-After") or 1), 30.0))
                     continue
                 raise ServerError(f"{method} {path}: {error.code} {message}", status=error.code) from None

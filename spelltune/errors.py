@@ -35,3 +35,11 @@ class ParityError(SpelltuneError):
     """An exported model whose answers differ from the model it came from (the parity check failed)."""
 
     exit_code = 1
+
+
+class DatabaseError(SpelltuneError):
+    """A database URL that cannot be opened or brought up to date (bad URL, missing driver, unreachable)."""
+
+
+class AccountError(SpelltuneError):
+    """A writer name that is not valid, already taken, unknown or already revoked."""

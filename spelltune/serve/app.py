@@ -1,10 +1,11 @@
 """The HTTP API and web editor of `spelltune serve`: one corrector, loaded once, behind a batching queue.
 
-`create_app(corrector, settings)` builds the FastAPI app from its routers; `spelltune serve` runs it with
-uvicorn. Endpoints: `POST /v1/correct` (routes_correct.py), LanguageTool-compatible `POST /v2/check` and
+`create_app(corrector, settings, store)` builds the FastAPI app from its routers; `spelltune serve` runs it
+with uvicorn. Endpoints: `POST /v1/correct` (routes_correct.py), LanguageTool-compatible `POST /v2/check` and
 `GET /v2/languages` (routes_languagetool.py), `GET /healthz` and `GET /v1/models` (routes_status.py), the
-personal dictionary (`/v1/dictionary`) and `POST /v1/feedback` (routes_personal.py), the editor at `/`
-(routes_editor.py) and the OpenAPI docs at `/docs`. What the routes share is in server_state.py.
+personal dictionary (`/v1/dictionary`) and feedback (`/v1/feedback`) (routes_personal.py), the account
+(`/v1/session`, `/v1/export`, `/v1/data`: routes_account.py), the editor at `/` (routes_editor.py) and the
+OpenAPI docs at `/docs`. Who may call what is in auth.py; what the routes share is in server_state.py.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from spelltune.correct.corrector import Corrector
-from spelltune.serve import routes_correct, routes_languagetool, routes_personal, routes_status
+from spelltune.serve import routes_account, routes_correct, routes_languagetool, routes_personal, routes_status
 from spelltune.serve.body_limit import BodySizeLimit
 from spelltune.serve.http_errors import add_error_handlers
-from spelltune.serve.personal import FeedbackLog, PersonalDictionary
+from spelltune.serve.local_files import LocalFiles
+from spelltune.serve.rate_limit import RateLimiter
 from spelltune.serve.routes_editor import add_editor
 from spelltune.serve.server_state import ServerState, ServeSettings
+from spelltune.serve.store import Store, open_store
+from spelltune.serve.store.legacy_import import ImportReport, import_local_files
 
 __all__ = ["EXTENSION_ORIGINS", "ServeSettings", "create_app"]
 
@@ -36,21 +40,33 @@ async def _batching_worker(app: FastAPI):
     server.start_worker()
     yield
     server.worker.close()
+    if app.state.owns_store:
+        server.store.close()
 
 
-def create_app(corrector: Corrector, settings: ServeSettings | None = None) -> FastAPI:
-    """The FastAPI app serving `corrector` with `settings`' limits (one batching worker per app)."""
+def prepare_store(settings: ServeSettings) -> tuple[Store, ImportReport]:
+    """The server's database, up to date, with the single-user files imported into the local writer."""
+    store = open_store(settings.database_url)
+    return store, import_local_files(store, settings.dictionary_path, settings.feedback_path)
+
+
+def create_app(corrector: Corrector, settings: ServeSettings | None = None, store: Store | None = None) -> FastAPI:
+    """The FastAPI app serving `corrector` with `settings`' limits (one batching worker per app) and `store`'s
+    writers (by default the store `prepare_store(settings)` opens, closed with the app)."""
     settings = settings or ServeSettings()
     app = FastAPI(title="spelltune", version="0.1.0", lifespan=_batching_worker,
                   description="A private, local typo and spelling corrector: its own API, a "
                               "LanguageTool-compatible API and a web editor.")
-    app.state.server = ServerState(corrector, settings, PersonalDictionary(settings.dictionary_path),
-                                   FeedbackLog(settings.feedback_path))
+    app.state.owns_store = store is None
+    if store is None:
+        store, _ = prepare_store(settings)
+    app.state.server = ServerState(corrector, settings, store, RateLimiter(settings.rate_limit, settings.rate_burst),
+                                   LocalFiles(settings.dictionary_path, settings.feedback_path))
     app.add_middleware(CORSMiddleware, allow_origin_regex=EXTENSION_ORIGINS, allow_methods=["GET", "POST"],
                        allow_headers=["*"])
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     add_error_handlers(app)
-    for routes in (routes_correct, routes_languagetool, routes_status, routes_personal):
+    for routes in (routes_correct, routes_languagetool, routes_status, routes_personal, routes_account):
         app.include_router(routes.router)
     add_editor(app)
     return app

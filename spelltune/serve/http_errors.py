@@ -8,8 +8,10 @@ import math
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from spelltune.errors import SpelltuneError
+from spelltune.serve.auth import NotAuthenticated, RateLimited
 from spelltune.serve.batcher import QueueFull
 from spelltune.serve.server_state import CorrectorFailed
 
@@ -46,15 +48,34 @@ async def _model_failed(_request: Request, error: CorrectorFailed) -> JSONRespon
     return JSONResponse({"error": f"internal error: the corrector failed ({error})"}, status_code=500)
 
 
+async def _not_signed_in(_request: Request, error: NotAuthenticated) -> JSONResponse:
+    return JSONResponse({"error": str(error)}, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="spelltune"'})
+
+
+async def _rate_limited(_request: Request, error: RateLimited) -> JSONResponse:
+    retry = max(1, math.ceil(error.retry_after))
+    return JSONResponse({"error": f"too many requests from this writer; retry in {retry} s"}, status_code=429,
+                        headers={"Retry-After": str(retry)})
+
+
+async def _database_down(_request: Request, _error: OperationalError) -> JSONResponse:
+    return JSONResponse({"error": "the database is unavailable; retry shortly"}, status_code=503,
+                        headers={"Retry-After": "5"})
+
+
 async def _internal(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"error": f"internal error: {type(error).__name__}"}, status_code=500)
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    """400 for a bad request or a user error, 503 when the queue is full, 504 past the time limit, 500 else."""
+    """400 for a bad request or a user error, 401 without valid credentials, 429 past a writer's request limit,
+    503 when the queue is full or the database down, 504 past the time limit, 500 else."""
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_exception_handler(SpelltuneError, _user_error)
     app.add_exception_handler(QueueFull, _busy)
     app.add_exception_handler(asyncio.TimeoutError, _too_slow)
     app.add_exception_handler(CorrectorFailed, _model_failed)
+    app.add_exception_handler(NotAuthenticated, _not_signed_in)
+    app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(Exception, _internal)

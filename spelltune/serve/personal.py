@@ -92,17 +92,27 @@ class PersonalDictionary:
 
     def flags(self, original: str) -> bool:
         """Whether a change of `original` touches a word of this dictionary."""
-        return any(word.casefold() in self._words for word in _WORD.findall(original))
+        return touches_a_word(original, self._words.keys())
 
     def filter(self, correction: Correction) -> Correction:
         """`correction` without the edits and refusals whose original holds a dictionary word."""
-        if not self._words:
-            return correction
-        edits = [edit for edit in correction.edits if not self.flags(edit.original)]
-        rejected = [item for item in correction.rejected if not self.flags(item.original)]
-        if len(edits) == len(correction.edits) and len(rejected) == len(correction.rejected):
-            return correction
-        return replace(correction, output=apply_edits(correction.input, edits), edits=edits, rejected=rejected)
+        return without_dictionary_words(correction, self._words.keys())
+
+
+def touches_a_word(original: str, casefolded_words) -> bool:
+    """Whether a change of `original` touches one of `casefolded_words`."""
+    return any(word.casefold() in casefolded_words for word in _WORD.findall(original))
+
+
+def without_dictionary_words(correction: Correction, casefolded_words) -> Correction:
+    """`correction` without the edits and refusals whose original holds one of `casefolded_words` (a set)."""
+    if not casefolded_words:
+        return correction
+    edits = [edit for edit in correction.edits if not touches_a_word(edit.original, casefolded_words)]
+    rejected = [item for item in correction.rejected if not touches_a_word(item.original, casefolded_words)]
+    if len(edits) == len(correction.edits) and len(rejected) == len(correction.rejected):
+        return correction
+    return replace(correction, output=apply_edits(correction.input, edits), edits=edits, rejected=rejected)
 
 
 def normalize_word(word: object) -> str:

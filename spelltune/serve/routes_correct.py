@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from spelltune.serve.auth import CurrentWriter
 from spelltune.serve.server_state import CurrentServer
 from spelltune.serve.suggestions import suggestion_dicts
 
@@ -53,8 +54,8 @@ class CorrectResponse(BaseModel):
 
 
 @router.post("/v1/correct", response_model=CorrectResponse, tags=["spelltune"])
-async def correct(request: CorrectRequest, server: CurrentServer) -> dict:
+async def correct(request: CorrectRequest, server: CurrentServer, writer: CurrentWriter) -> dict:
     """Correct the text: every suggestion with its place, kind and confidence, and the refused proposals."""
-    text, placed = await server.correct_text(request.text)
+    text, placed = await server.correct_text(request.text, writer.writer_id)
     suggestions, refused = suggestion_dicts(placed)
     return {"text": text, "suggestions": suggestions, "refused": refused, "model": server.corrector.name}

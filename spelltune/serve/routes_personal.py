@@ -1,16 +1,22 @@
-"""A person's own data: the personal dictionary (`/v1/dictionary`) and the feedback log (`POST /v1/feedback`)."""
+"""A writer's own data: the personal dictionary (`/v1/dictionary`) and their feedback (`/v1/feedback`).
+
+Every route acts for the calling writer only: another writer's word or event is simply not there (404).
+These routes are plain functions: FastAPI runs them in its thread pool, off the event loop, as the store is
+synchronous. The local writer's changes are copied to the single-user files (local_files.py).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from spelltune.errors import InputError
-from spelltune.serve.personal import DECISIONS
-from spelltune.serve.server_state import CurrentServer
+from spelltune.serve.auth import Caller, CurrentWriter
+from spelltune.serve.server_state import CurrentServer, ServerState
+from spelltune.serve.store.dictionary import add_dictionary_word, dictionary_words, remove_dictionary_word
+from spelltune.serve.store.feedback import add_feedback_event, delete_feedback_event, event_dict, feedback_events
 
 router = APIRouter()
 
@@ -22,38 +28,62 @@ class WordRequest(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    """A person's decision on one suggestion."""
+    """A writer's decision on one suggestion."""
 
     sentence: str = Field(description="The line the suggestion was made in, as it was checked.")
     suggestion: dict = Field(description="The suggestion as /v1/correct gave it (offset in `sentence`).")
     decision: Literal["accepted", "rejected"]
 
 
+def _copy_local_dictionary(server: ServerState, writer: Caller) -> None:
+    if writer.local:
+        server.local_files.write_dictionary(lambda: dictionary_words(server.store, writer.writer_id))
+
+
 @router.get("/v1/dictionary", tags=["personal dictionary"])
-async def dictionary_words(server: CurrentServer) -> dict:
-    """The words never flagged."""
-    return {"words": server.dictionary.words(), "path": str(server.dictionary.path)}
+def dictionary_list(server: CurrentServer, writer: CurrentWriter) -> dict:
+    """The words never flagged for this writer."""
+    return {"words": dictionary_words(server.store, writer.writer_id), "writer": writer.name}
 
 
 @router.post("/v1/dictionary", tags=["personal dictionary"])
-async def dictionary_add(request: WordRequest, server: CurrentServer) -> dict:
-    """Never flag this word again (here, in /v2/check and in `spelltune fix`)."""
-    word = server.dictionary.add(request.word)
-    return {"added": word, "words": server.dictionary.words()}
+def dictionary_add(request: WordRequest, server: CurrentServer, writer: CurrentWriter) -> dict:
+    """Never flag this word again for this writer (here and in /v2/check)."""
+    word = add_dictionary_word(server.store, writer.writer_id, request.word)
+    _copy_local_dictionary(server, writer)
+    return {"added": word, "words": dictionary_words(server.store, writer.writer_id)}
 
 
 @router.delete("/v1/dictionary/{word}", tags=["personal dictionary"])
-async def dictionary_remove(word: str, server: CurrentServer) -> JSONResponse:
+def dictionary_remove(word: str, server: CurrentServer, writer: CurrentWriter) -> JSONResponse:
     """Flag this word again."""
-    if not server.dictionary.remove(word):
-        return JSONResponse({"error": f"{word!r} is not in the dictionary"}, status_code=404)
-    return JSONResponse({"removed": word, "words": server.dictionary.words()})
+    if not remove_dictionary_word(server.store, writer.writer_id, word):
+        return JSONResponse({"error": f"{word!r} is not in your dictionary"}, status_code=404)
+    _copy_local_dictionary(server, writer)
+    return JSONResponse({"removed": word, "words": dictionary_words(server.store, writer.writer_id)})
 
 
 @router.post("/v1/feedback", tags=["feedback"])
-async def feedback_add(request: FeedbackRequest, server: CurrentServer) -> dict:
-    """Log one accept/reject decision (the data a per-person fine-tune learns from)."""
-    if request.decision not in DECISIONS:
-        raise InputError(f"decision must be one of {', '.join(DECISIONS)}")
-    record = server.feedback.append(request.sentence, request.suggestion, request.decision)
-    return {"logged": record}
+def feedback_add(request: FeedbackRequest, server: CurrentServer, writer: CurrentWriter) -> dict:
+    """Record one accept/reject decision (what the server learns this writer's preferences from)."""
+    event = add_feedback_event(server.store, writer.writer_id, request.sentence, request.suggestion,
+                               request.decision)
+    if writer.local:
+        server.local_files.append_feedback(request.sentence, request.suggestion, request.decision)
+    return {"logged": event_dict(event)}
+
+
+@router.get("/v1/feedback", tags=["feedback"])
+def feedback_list(server: CurrentServer, writer: CurrentWriter, after: int = Query(0, ge=0),
+                  limit: int = Query(500, ge=1, le=5000)) -> dict:
+    """This writer's decisions, oldest first: those with an id above `after`, `limit` at most."""
+    events = feedback_events(server.store, writer.writer_id, after_id=after, limit=limit)
+    return {"events": [event_dict(event) for event in events]}
+
+
+@router.delete("/v1/feedback/{event_id}", tags=["feedback"])
+def feedback_remove(event_id: int, server: CurrentServer, writer: CurrentWriter) -> JSONResponse:
+    """Forget one of this writer's decisions."""
+    if not delete_feedback_event(server.store, writer.writer_id, event_id):
+        return JSONResponse({"error": f"you have no feedback event {event_id}"}, status_code=404)
+    return JSONResponse({"removed": event_id})

@@ -1,9 +1,11 @@
-"""`GET /healthz` and `GET /v1/models`: what a server runs and how loaded it is."""
+"""`GET /healthz` (open: load balancers probe it) and `GET /v1/models` (a writer's): what a server runs and how
+loaded it is."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from spelltune.serve.auth import CurrentWriter
 from spelltune.serve.server_state import CurrentServer
 
 router = APIRouter()
@@ -29,7 +31,7 @@ async def healthz(server: CurrentServer) -> dict:
 
 
 @router.get("/v1/models", tags=["spelltune"])
-async def models(server: CurrentServer) -> dict:
+async def models(server: CurrentServer, _writer: CurrentWriter) -> dict:
     """The model this server runs (one, loaded at start)."""
     engine = getattr(server.corrector, "engine", None)
     return {"models": [{

@@ -1,4 +1,6 @@
-"""CLI wrapper for `spelltune serve`: load one corrector, then run the HTTP API and editor with uvicorn."""
+"""CLI wrapper for `spelltune serve`: open the database, load one corrector, then run the HTTP API and editor
+with uvicorn. Off loopback it refuses to start until writers (accounts) exist: one shared dictionary is
+never exposed to a network."""
 
 from __future__ import annotations
 
@@ -45,8 +47,11 @@ def serve_command(
     overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override one corrector setting: key=value.")] = None,
     host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes your text to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port (LanguageTool's browser extension expects 8081 for 'local server').")] = 8080,
-    dictionary: Annotated[Optional[Path], typer.Option(help="Personal dictionary file (default: in the user data dir, or $SPELLTUNE_DATA_DIR).")] = None,
-    feedback: Annotated[Optional[Path], typer.Option(help="Feedback log (JSONL) of accepted/rejected suggestions (default: beside the dictionary).")] = None,
+    database: Annotated[Optional[str], typer.Option("--database", envvar="SPELLTUNE_DATABASE_URL", help="Where writers and their data live: a database URL (default: SQLite in the user data dir; postgresql://user:pass@host/db lets several replicas share it).")] = None,
+    dictionary: Annotated[Optional[Path], typer.Option(help="Single-user dictionary file, imported into the database and kept as a copy of it (default: in the user data dir, or $SPELLTUNE_DATA_DIR).")] = None,
+    feedback: Annotated[Optional[Path], typer.Option(help="Single-user feedback log (JSONL), imported once and appended to (default: beside the dictionary).")] = None,
+    rate_limit: Annotated[float, typer.Option(min=0, help="Requests per minute per writer, per server process (0: no limit); past it 429 with Retry-After.")] = 600.0,
+    rate_burst: Annotated[int, typer.Option(min=1, help="Requests a writer may make at once before the per-minute limit applies.")] = 120,
     max_body_kb: Annotated[int, typer.Option(min=1, help="Largest request body in KB; larger ones get 413.")] = 64,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one request may take; then 504.")] = 120.0,
     queue: Annotated[int, typer.Option(min=1, help="Requests that may wait for the model; past it 503 with Retry-After.")] = 128,
@@ -63,25 +68,47 @@ def serve_command(
     except ModuleNotFoundError as missing:
         raise InputError(f"`spelltune serve` needs {missing.name}: pip install 'spelltune[serve]'") from None
     from spelltune.correct.load import load_corrector
+    from spelltune.serve.app import prepare_store
     from spelltune.serve.personal import default_dictionary_path, default_feedback_path
+    from spelltune.serve.store.accounts import accounts_configured
 
     settings = load_corrector_config(config, overrides or [])
+    loopback = is_loopback(host)
     serve_settings = ServeSettings(
         model=model, max_body_bytes=max_body_kb * 1024, request_timeout=timeout, max_queue=queue,
+        database_url=database, loopback=loopback, rate_limit=rate_limit, rate_burst=rate_burst,
         dictionary_path=dictionary or default_dictionary_path(), feedback_path=feedback or default_feedback_path(),
     )
     check_port_free(host, port)
-    if not is_loopback(host):
-        print(f"warning: listening on {host}: anyone who can reach this machine can send text to the corrector "
-              "and read or change your personal dictionary", file=sys.stderr)
+    store, imported = prepare_store(serve_settings)
+    if imported.summary():
+        print(imported.summary(), file=sys.stderr)
+    accounts = accounts_configured(store)
+    if not loopback and not accounts:
+        store.close()
+        shown = f" --database '{database}'" if database else ""
+        raise InputError(f"refusing to listen on {host} with no writers: anyone on the network could read and change "
+                         f"one shared dictionary. Add writers first (`spelltune writers add NAME{shown}`), or listen "
+                         "on 127.0.0.1")
+    if not loopback:
+        print(f"warning: listening on {host}: text and tokens cross the network unencrypted unless a TLS proxy "
+              "is in front", file=sys.stderr)
+    print(f"database {store.url}: " + ("writers sign in with their tokens" if accounts else
+                                       "single-user mode (no sign-in on loopback until a writer is added)"),
+          file=sys.stderr)
     quiet_libraries()
     print(f"loading model {model}…", file=sys.stderr, flush=True)
-    corrector = load_corrector(model, settings, engine=engine)
-    app = create_app(corrector, serve_settings)
+    try:
+        corrector = load_corrector(model, settings, engine=engine)
+    except BaseException:
+        store.close()
+        raise
+    app = create_app(corrector, serve_settings, store=store)
     shown_host = f"[{host}]" if ":" in host else host
     print(f"spelltune serve: editor at http://{shown_host}:{port}/  API docs at http://{shown_host}:{port}/docs  "
           f"(LanguageTool API: http://{shown_host}:{port}/v2)", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # No access log: a GET /v2/check carries LanguageTool's apiKey in its URL.
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 def register(app: typer.Typer) -> None:

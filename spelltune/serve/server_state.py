@@ -1,5 +1,6 @@
 """What every route of one `spelltune serve` app shares: its settings, the corrector behind the batching
-worker, the personal dictionary and the feedback log. A route gets it with a `CurrentServer` parameter."""
+worker, the store (writers and their data) and the request limiter. A route gets it with a `CurrentServer`
+parameter. Nothing here holds a writer's data: replicas sharing one database agree on all of it."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from spelltune.correct.corrector import Corrector
 from spelltune.serve.batcher import BatchingWorker, QueueFull
 from spelltune.serve.fix import corrections_from_answers, lines_for_the_corrector, split_lines
-from spelltune.serve.personal import FeedbackLog, PersonalDictionary, default_dictionary_path, default_feedback_path
+from spelltune.serve.local_files import LocalFiles
+from spelltune.serve.personal import default_dictionary_path, default_feedback_path, without_dictionary_words
+from spelltune.serve.rate_limit import RateLimiter
+from spelltune.serve.store import Store
+from spelltune.serve.store.dictionary import dictionary_words
 from spelltune.serve.suggestions import LinePlacement
 
 
 @dataclass
 class ServeSettings:
-    """Limits and files of one server."""
+    """Limits, database and files of one server."""
 
     model: str = "default"  # the spec it was loaded from, shown by /v1/models
     max_body_bytes: int = 64 * 1024  # larger request bodies get 413
@@ -27,6 +33,11 @@ class ServeSettings:
     max_queue: int = 128  # requests waiting for the model; past it 503 with Retry-After
     gather_ms: float = 5.0  # how long the worker waits for more requests to batch with the first
     max_batch_lines: int = 64  # lines corrected in one model call
+    database_url: str | None = None  # None: SQLite in the user data dir (store.default_database_url)
+    loopback: bool = True  # listening on loopback only: with no writers, calls need no token (single-user mode)
+    rate_limit: float = 600.0  # requests per minute per writer (0: no limit); past it 429 with Retry-After
+    rate_burst: int = 120  # requests a writer may make at once before the per-minute rate applies
+    # The single-user files: imported into the local writer, then kept as a copy of its data.
     dictionary_path: Path = field(default_factory=default_dictionary_path)
     feedback_path: Path = field(default_factory=default_feedback_path)
 
@@ -42,12 +53,13 @@ def replace_lone_surrogates(text: str) -> str:
 
 @dataclass
 class ServerState:
-    """One server's corrector, settings, personal dictionary and feedback log; `worker` runs while the app does."""
+    """One server's corrector, settings, store, limiter and local files; `worker` runs while the app does."""
 
     corrector: Corrector
     settings: ServeSettings
-    dictionary: PersonalDictionary
-    feedback: FeedbackLog
+    store: Store
+    limiter: RateLimiter
+    local_files: LocalFiles
     worker: BatchingWorker | None = None
 
     def start_worker(self) -> None:
@@ -55,9 +67,10 @@ class ServerState:
         self.worker = BatchingWorker(self.corrector.correct_lines, max_queue=self.settings.max_queue,
                                      gather_ms=self.settings.gather_ms, max_batch_lines=self.settings.max_batch_lines)
 
-    async def correct_text(self, text: str) -> tuple[str, list[LinePlacement]]:
+    async def correct_text(self, text: str, writer_id: int) -> tuple[str, list[LinePlacement]]:
         """`text` corrected line by line as `spelltune fix` corrects it (the same lines asked, each answer kept
-        only when it keeps its line), less the personal dictionary's words; each line's correction placed."""
+        only when it keeps its line), less the writer's dictionary words; each line's correction placed."""
+        words = frozenset(word.casefold() for word in await run_in_threadpool(dictionary_words, self.store, writer_id))
         lines = split_lines(replace_lone_surrogates(text))
         asked = lines_for_the_corrector(lines)
         try:
@@ -69,7 +82,7 @@ class ServerState:
             raise CorrectorFailed(f"{type(error).__name__}: {error}") from error
         placed, output, offset = [], [], 0
         for line, correction in zip(lines, corrections_from_answers(lines, asked, answers)):
-            correction = self.dictionary.filter(correction)
+            correction = without_dictionary_words(correction, words)
             placed.append(LinePlacement(offset, correction))
             output.append(correction.output + line.ending)
             offset += len(line.text) + len(line.ending)

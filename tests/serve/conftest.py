@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.serve.databases import PostgresServer, start_postgres
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_data(tmp_path, monkeypatch):
@@ -122,3 +124,36 @@ def http():
 
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "user-data"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for this test worker (skipped, with the reason, where none can run)."""
+    server = start_postgres()
+    if isinstance(server, str):
+        pytest.skip(f"PostgreSQL: {server}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database: a SQLite file, or a fresh database on this worker's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'spelltune.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def store(database_url):
+    """The store on `database_url`, at the newest schema."""
+    pytest.importorskip("sqlalchemy")
+    from spelltune.serve.store import open_store
+
+    opened = open_store(database_url)
+    yield opened
+    opened.close()

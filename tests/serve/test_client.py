@@ -38,3 +38,20 @@ def test_client_says_how_to_start_a_server_that_is_not_there():
 
     with pytest.raises(ServerError, match="start it with `spelltune serve`"):
         SpelltuneClient(f"http://127.0.0.1:{free_port()}", timeout=5).health()
+
+
+def test_client_signs_in_with_a_token(serve, scripted):
+    from spelltune.serve.store import accounts, open_store
+
+    store = open_store()
+    try:
+        _, token = accounts.add_writer(store, "ann")
+    finally:
+        store.close()
+    server = serve(scripted)
+    with pytest.raises(ServerError) as refused:
+        SpelltuneClient(server.url).dictionary()
+    assert refused.value.status == 401 and "sign in" in str(refused.value)
+    client = SpelltuneClient(server.url, token=token)
+    assert client.add_word("teh") == ["teh"] and client.correct("teh cat").suggestions == []
+    assert client.check("teh cat")["matches"] == [] and token not in repr(client)

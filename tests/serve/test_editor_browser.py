@@ -93,3 +93,46 @@ def test_a_person_checks_accepts_rejects_and_adds_a_word(serve, scripted, browse
     assert first["sentence"] == SENTENCE
     assert first["sentence"][first["suggestion"]["offset"]:][:7] == "beleive"
     assert (tmp_path / "editor-suggestions.png").stat().st_size > 10_000
+
+
+def test_a_writer_signs_in_with_their_token_where_the_server_has_accounts(serve, scripted, browser_page):
+    from spelltune.serve.store import accounts, open_store
+    from spelltune.serve.store.dictionary import dictionary_words
+
+    store = open_store()  # the database the server below opens (in this test's data folder)
+    try:
+        _, token = accounts.add_writer(store, "ann")
+    finally:
+        store.close()
+    server = serve(scripted)
+    page = browser_page
+    expect = sync_api.expect
+    page.goto(server.url + "/")
+    expect(page.locator("#sign-in")).to_be_visible()
+    page.locator("#token-input").fill("st_000000000000_not-a-token")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#sign-in-error")).to_contain_text("not known")
+
+    page.locator("#token-input").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#account-name")).to_have_text("ann")
+    expect(page.locator("#sign-in")).to_be_hidden()
+    page.locator("#text").fill("Meet Jhon")
+    scripted.table["Jhon"] = "John"
+    page.locator("#check").click()
+    page.locator("#suggestions li", has_text="Jhon").get_by_role("button", name="Never flag").click()
+    expect(page.locator("#dictionary li")).to_have_text(["JhonRemove"])
+
+    page.reload()  # remembered in this browser
+    expect(page.locator("#account-name")).to_have_text("ann")
+    expect(page.locator("#dictionary li")).to_have_text(["JhonRemove"])
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#sign-in")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('spelltune.token')") is None
+
+    store = open_store()
+    try:
+        assert dictionary_words(store, accounts.find_writer(store, "ann").id) == ["Jhon"]
+        assert dictionary_words(store, accounts.local_writer(store).id) == []
+    finally:
+        store.close()

@@ -81,3 +81,21 @@ def test_feedback_log_is_append_only(tmp_path):
     log.append("a", {"original": "b"}, "accepted")
     log.append("c", {"original": "d"}, "rejected")
     assert len((tmp_path / "sub" / "feedback.jsonl").read_text().splitlines()) == 2
+
+
+def test_the_single_user_files_are_imported_on_first_start_and_never_twice(serve, scripted, http, tmp_path):
+    record = {"time": "2024-01-02T03:04:05Z", "decision": "accepted", "sentence": "I teh cat",
+              "suggestion": {"offset": 2, "length": 3, "original": "teh", "replacement": "the"}}
+    (tmp_path / "dictionary.txt").write_text("Jhon\nalot\n")
+    (tmp_path / "feedback.jsonl").write_text(json.dumps(record) + "\nnot json\n")
+    server = serve(scripted)
+    assert http.get(f"{server.url}/v1/dictionary").json()["words"] == ["alot", "Jhon"]
+    assert [e["sentence"] for e in http.get(f"{server.url}/v1/feedback").json()["events"]] == ["I teh cat"]
+    http.post(f"{server.url}/v1/feedback", json={"sentence": "teh", "suggestion": {}, "decision": "rejected"})
+    server.stop()
+
+    again = serve(scripted)  # the same database: the feedback file, now with the new line too, is not read again
+    events = http.get(f"{again.url}/v1/feedback").json()["events"]
+    assert [e["decision"] for e in events] == ["accepted", "rejected"]
+    assert (tmp_path / "feedback.jsonl").read_text().count("\n") == 3  # the file kept, appended to
+    assert http.get(f"{again.url}/v1/dictionary").json()["words"] == ["alot", "Jhon"]

@@ -29,13 +29,28 @@ def test_an_unknown_model_is_one_error_line_and_exit_2(run_cli, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_serve_starts_a_classic_corrector_and_warns_off_loopback(tmp_path):
+def test_off_loopback_serve_refuses_to_start_without_writers(run_cli, tmp_path):
+    from tests.serve.conftest import free_port
+
+    result = run_cli(["serve", "--model", "symspell", "--host", "0.0.0.0", "--port", str(free_port()),
+                      "--database", f"sqlite:///{tmp_path / 'db.sqlite'}"])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "refusing to listen on 0.0.0.0 with no writers" in result.stderr
+    assert "spelltune writers add NAME --database" in result.stderr
+    assert "loading model" not in result.stderr
+
+
+def test_serve_starts_a_classic_corrector_off_loopback_for_its_writers(run_cli, tmp_path):
     import httpx
 
     from tests.serve.conftest import free_port
 
+    database = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    added = run_cli(["writers", "add", "ann", "--database", database])
+    assert added.exit_code == 0, added.stderr
+    token = added.stdout.strip()
     port = free_port()
-    env = {**os.environ, "SPELLTUNE_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "SPELLTUNE_DATA_DIR": str(tmp_path), "SPELLTUNE_DATABASE_URL": database}
     process = subprocess.Popen([sys.executable, "-m", "spelltune", "serve", "--model", "symspell", "--host", "0.0.0.0",
                                 "--port", str(port)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
     try:
@@ -49,13 +64,16 @@ def test_serve_starts_a_classic_corrector_and_warns_off_loopback(tmp_path):
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.5)
         assert health.json()["model"] == "symspell"
-        answer = httpx.post(f"http://127.0.0.1:{port}/v1/correct", json={"text": "I beleive it"}, timeout=30)
+        url = f"http://127.0.0.1:{port}/v1/correct"
+        assert httpx.post(url, json={"text": "I beleive it"}, timeout=30).status_code == 401
+        answer = httpx.post(url, json={"text": "I beleive it"}, headers={"Authorization": f"Bearer {token}"}, timeout=30)
         assert answer.json()["text"] == "I believe it"
     finally:
         process.terminate()
         stderr = process.communicate(timeout=30)[1].decode()
-    assert "warning: listening on 0.0.0.0" in stderr
+    assert "warning: listening on 0.0.0.0" in stderr and "writers sign in with their tokens" in stderr
     assert f"http://0.0.0.0:{port}/" in stderr
+    assert token not in stderr
 
 
 def test_a_port_in_use_is_one_error_line_before_the_model_loads(run_cli):

@@ -105,7 +105,8 @@ def server(request, smollm2_tokenizer_dir, tmp_path_factory):
 
     corrector = load_corrector("symspell") if request.param == "symspell" else _hostile_corrector(smollm2_tokenizer_dir)
     folder = tmp_path_factory.mktemp("server-data")
-    settings_ = app_module.ServeSettings(dictionary_path=folder / "dictionary.txt", feedback_path=folder / "feedback.jsonl")
+    settings_ = app_module.ServeSettings(dictionary_path=folder / "dictionary.txt", feedback_path=folder / "feedback.jsonl",
+                                         database_url=f"sqlite:///{folder / 'spelltune.db'}")  # never the user's
     running = _Server(app_module.create_app(corrector, settings_))
     yield running
     running.server.should_exit = True

@@ -50,13 +50,90 @@
     statusLine.classList.toggle("error", isError);
   }
 
+  // ---- signing in (only where the server has accounts) ----------------------------------------
+  const TOKEN_KEY = "spelltune.token";
+  let token = localStorage.getItem(TOKEN_KEY) || sessionStorage.getItem(TOKEN_KEY);
+
+  function showSignIn(message = "") {
+    $("sign-in").hidden = false;
+    $("account").hidden = true;
+    $("sign-in-error").textContent = message;
+    $("token-input").focus();
+  }
+
+  function forgetToken() {
+    token = null;
+    localStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(TOKEN_KEY);
+  }
+
+  async function session(candidate) {
+    const headers = candidate ? { Authorization: `Bearer ${candidate}` } : {};
+    const response = await fetch("/v1/session", { headers });
+    if (response.status === 401) return null;
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    return response.json();
+  }
+
+  async function start() {
+    let state;
+    try {
+      state = await session(token);
+    } catch (error) {
+      setStatus(`Could not reach the server: ${error.message}`, true);
+      return;
+    }
+    if (state === null || (state.accounts && !state.writer)) {
+      forgetToken();
+      showSignIn(state === null ? "Your token no longer works; sign in again." : "");
+      return;
+    }
+    $("sign-in").hidden = true;
+    $("account").hidden = !state.accounts;
+    $("account-name").textContent = state.writer || "";
+    loadDictionary();
+  }
+
+  $("sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const candidate = $("token-input").value.trim();
+    let state = null;
+    try {
+      state = await session(candidate);
+    } catch (error) {
+      $("sign-in-error").textContent = `Could not reach the server: ${error.message}`;
+      return;
+    }
+    if (!state || !state.writer) {
+      $("sign-in-error").textContent = "That token is not known here (or was revoked).";
+      return;
+    }
+    token = candidate;
+    ($("remember").checked ? localStorage : sessionStorage).setItem(TOKEN_KEY, candidate);
+    $("token-input").value = "";
+    start();
+  });
+
+  $("sign-out").addEventListener("click", () => {
+    forgetToken();
+    dictionaryWords = [];
+    renderDictionary();
+    showSignIn();
+  });
+
   async function api(path, options = {}) {
-    const response = await fetch(path, options);
+    const headers = { ...(options.headers || {}) };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(path, { ...options, headers });
     let body = null;
     try {
       body = await response.json();
     } catch (error) {
       body = null;
+    }
+    if (response.status === 401) {
+      forgetToken();
+      showSignIn("Please sign in.");
     }
     if (!response.ok) throw new Error((body && body.error) || `the server answered ${response.status}`);
     return body;
@@ -468,7 +545,7 @@
   if (localStorage.getItem("spelltune.autoCheck") === "0") autoCheck.checked = false;
   new ResizeObserver(() => renderCard()).observe(textarea);
 
-  loadDictionary();
+  start();
   render();
   window.spelltuneEditor = { check, state: () => ({ suggestions, selectedId, text: textarea.value }) };
 })();

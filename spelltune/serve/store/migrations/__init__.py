@@ -1,0 +1,1 @@
+"""Alembic migrations of spelltune's database (env.py; one file a revision in versions/)."""

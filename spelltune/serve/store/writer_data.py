@@ -1,0 +1,38 @@
+"""All of one writer's data at once: export it as JSON, or erase it."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from spelltune.serve.store.database import Store
+from spelltune.serve.store.dictionary import dictionary_words
+from spelltune.serve.store.feedback import event_dict, feedback_events
+from spelltune.serve.store.models import DictionaryWord, FeedbackEvent, Preference, Token, Writer
+from spelltune.serve.store.preferences import preference_dict, preferences
+
+
+def export_writer_data(store: Store, writer: Writer) -> dict:
+    """Everything kept about `writer` (never a token or its hash), as one JSON-ready dict."""
+    return {
+        "writer": {"name": writer.name, "created": writer.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "revoked_at": writer.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ") if writer.revoked_at else None},
+        "dictionary": dictionary_words(store, writer.id),
+        "feedback": [event_dict(event) for event in feedback_events(store, writer.id)],
+        "preferences": [preference_dict(preference) for preference in preferences(store, writer.id)],
+    }
+
+
+def erase_writer_data(store: Store, writer_id: int, *, and_writer: bool = False) -> dict[str, int]:
+    """Delete the writer's dictionary, feedback and preferences (and, `and_writer`, their tokens and name).
+
+    Returns how many rows of each went. One transaction: all of it goes, or nothing does.
+    """
+    counts = {}
+    with store.session() as session:
+        for name, table in (("dictionary", DictionaryWord), ("feedback", FeedbackEvent),
+                            ("preferences", Preference)):
+            counts[name] = session.execute(delete(table).where(table.writer_id == writer_id)).rowcount
+        if and_writer:
+            counts["tokens"] = session.execute(delete(Token).where(Token.writer_id == writer_id)).rowcount
+            session.execute(delete(Writer).where(Writer.id == writer_id))
+    return counts
