@@ -141,21 +141,25 @@ def test_target_accuracy_stops_the_run(tiny_model_dir, tiny_dataset_dir, tmp_pat
     assert control.should_training_stop and control.should_save and "target" in rule.stop_reason
 
 
-def test_early_stopping_after_patience_validations_without_gain():
+def _validations(metric: str, values: list[float], patience: int = 2):
+    """A patience rule on `metric` after it heard `values`, and whether it asked the trainer to stop."""
     from spelltune.train.callbacks import StopRulesCallback
 
-    rule = StopRulesCallback(target_accuracy=None, patience=2, max_minutes=None)
+    rule = StopRulesCallback(target_accuracy=None, patience=patience, max_minutes=None, metric=metric)
 
     class Control:
         should_training_stop = False
         should_save = False
 
     control = Control()
-    for value in (0.1, 0.3, 0.3):
-        rule.on_evaluate(None, None, control, metrics={"eval_exact_match": value})
-    assert not control.should_training_stop
-    rule.on_evaluate(None, None, control, metrics={"eval_exact_match": 0.2})
-    assert control.should_training_stop
+    for value in values:
+        rule.on_evaluate(None, None, control, metrics={metric: value})
+    return rule, control.should_training_stop
+
+
+def test_early_stopping_after_patience_validations_without_gain():
+    assert not _validations("eval_exact_match", [0.1, 0.3, 0.3])[1]
+    assert _validations("eval_exact_match", [0.1, 0.3, 0.3, 0.2])[1]
 
 
 def test_merge_saves_full_weights_that_the_manifest_points_at(tiny_model_dir, tiny_dataset_dir, tmp_path):
@@ -230,17 +234,6 @@ def test_validation_steering_settings_are_checked(tiny_model_dir, tiny_dataset_d
 
 
 def test_early_stopping_on_loss_waits_for_a_lower_loss():
-    from spelltune.train.callbacks import StopRulesCallback
-
-    rule = StopRulesCallback(None, 2, None, metric="eval_loss")
-
-    class Control:
-        should_training_stop = False
-        should_save = False
-
-    control = Control()
-    for value in (3.0, 2.0, 2.5):
-        rule.on_evaluate(None, None, control, metrics={"eval_loss": value})
-    assert not control.should_training_stop
-    rule.on_evaluate(None, None, control, metrics={"eval_loss": 2.2})
-    assert control.should_training_stop and "loss" in rule.stop_reason
+    assert not _validations("eval_loss", [3.0, 2.0, 2.5])[1]
+    rule, stopped = _validations("eval_loss", [3.0, 2.0, 2.5, 2.2])
+    assert stopped and "loss" in rule.stop_reason
