@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spelltune.correct.preferences import SpellingPreferences
 from spelltune.serve.learning import LearnedPreferences, LearningRules, records_teaching
 from spelltune.serve.store import Store
-from spelltune.serve.store.feedback import delete_feedback_events, event_dict, feedback_events, feedback_revision
+from spelltune.serve.store.feedback import delete_feedback_events, feedback_records, feedback_revision
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,6 @@ class WriterLearning:
     revision: int
     learned: LearnedPreferences
     spelling: SpellingPreferences  # learned.spelling_preferences(), made once
-
-
-def feedback_records(store: Store, writer_id: int) -> list[dict]:
-    """The writer's feedback events as feedback records (what `learning` and `spelltune adapt` read), oldest first."""
-    return [event_dict(event) for event in feedback_events(store, writer_id)]
 
 
 class LearningCache:

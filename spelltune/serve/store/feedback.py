@@ -92,6 +92,12 @@ def delete_feedback_events(store: Store, writer_id: int, event_ids: Collection[i
         return deleted
 
 
+def feedback_records(store: Store, writer_id: int) -> list[dict]:
+    """The writer's events as feedback records, oldest first: the shape of a feedback.jsonl line (what
+    serve/learning.py and `spelltune adapt` read) plus each event's id."""
+    return [event_dict(event) for event in feedback_events(store, writer_id)]
+
+
 def event_dict(event: FeedbackEvent) -> dict:
     """An event as JSON: the same fields feedback.jsonl had (so learning and `spelltune adapt` read it as a
     feedback record), plus its id and the queryable columns."""
