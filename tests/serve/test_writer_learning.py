@@ -167,3 +167,18 @@ def test_two_replicas_agree_at_once_and_rebuild_only_when_the_feedback_changed(s
             assert suggestions(first, ann, "Leeds is grey") == []
     finally:
         other.close()
+
+
+def test_with_the_lm_corrector_a_writers_accepted_fix_wins_for_them_and_not_for_others(store, writers, tmp_path):
+    from spelltune.correct.lm import LMCorrector
+    from tests.correct.test_preferences import ScriptedEngine
+
+    line = "the dook is here"
+    scores = {"the dook is here": -30.0, "the book is here": -10.0, "the door is here": -9.8}
+    corrector = LMCorrector(ScriptedEngine({line: line}, scores))  # the real corrector, a scripted engine
+    with TestClient(create_app(corrector, settings(tmp_path), store=store)) as client:
+        ann, bob = writers["ann"], writers["bob"]
+        assert suggestions(client, ann, line) == [("dook", "door")]  # the model's choice, by a little
+        decide(client, ann, "a dook on the shelf", "dook", "book", "accepted")
+        assert suggestions(client, ann, line) == [("dook", "book")]
+        assert suggestions(client, bob, line) == [("dook", "door")]
