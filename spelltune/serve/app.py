@@ -3,7 +3,8 @@
 `create_app(corrector, settings, store)` builds the FastAPI app from its routers; `spelltune serve` runs it
 with uvicorn. Endpoints: `POST /v1/correct` (routes_correct.py), LanguageTool-compatible `POST /v2/check` and
 `GET /v2/languages` (routes_languagetool.py), `GET /healthz` and `GET /v1/models` (routes_status.py), the
-personal dictionary (`/v1/dictionary`) and feedback (`/v1/feedback`) (routes_personal.py), the account
+personal dictionary (`/v1/dictionary`) and feedback (`/v1/feedback`) (routes_personal.py), what was learned
+from that feedback (`/v1/learned`: routes_learned.py), the account
 (`/v1/session`, `/v1/export`, `/v1/data`: routes_account.py), the editor at `/` (routes_editor.py) and the
 OpenAPI docs at `/docs`. Who may call what is in auth.py; what the routes share is in server_state.py.
 """
@@ -16,7 +17,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from spelltune.correct.corrector import Corrector
-from spelltune.serve import routes_account, routes_correct, routes_languagetool, routes_personal, routes_status
+from spelltune.serve import (routes_account, routes_correct, routes_languagetool, routes_learned, routes_personal,
+                             routes_status)
 from spelltune.serve.body_limit import BodySizeLimit
 from spelltune.serve.http_errors import add_error_handlers
 from spelltune.serve.local_files import LocalFiles
@@ -66,7 +68,8 @@ def create_app(corrector: Corrector, settings: ServeSettings | None = None, stor
                        allow_headers=["*"])
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     add_error_handlers(app)
-    for routes in (routes_correct, routes_languagetool, routes_status, routes_personal, routes_account):
+    for routes in (routes_correct, routes_languagetool, routes_status, routes_personal, routes_learned,
+                   routes_account):
         app.include_router(routes.router)
     add_editor(app)
     return app

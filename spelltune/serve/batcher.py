@@ -6,6 +6,10 @@ from them with one `correct_lines` call, sharing the batch fairly: a long reques
 several calls, and shorter ones that arrive meanwhile join those calls instead of waiting for it to
 finish. Each request gets back exactly its own lines' corrections, in order. A request whose caller
 gave up (its time limit passed) is dropped before its next lines reach the model.
+
+A request may carry its writer's spelling preferences: with a corrector that takes them
+(`takes_preferences`), each line goes to `correct_lines(lines, preferences=[...])` with its own writer's,
+so lines of different writers still share one call. Other correctors get the lines alone, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spelltune.correct.corrector import Correction
+from spelltune.correct.preferences import SpellingPreferences
 
 
 class QueueFull(Exception):
@@ -29,6 +34,7 @@ class _Job:
     lines: list[str]
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
+    preferences: SpellingPreferences | None = None  # the writer's, for every line of this request
     results: list = field(default_factory=list)
     taken: int = 0  # lines handed to the model so far
     done: int = 0  # lines corrected so far
@@ -53,11 +59,13 @@ class BatchStats:
 
 
 class BatchingWorker:
-    """Runs `correct_lines` on one thread for requests from any number of async handlers."""
+    """Runs `correct_lines` on one thread for requests from any number of async handlers; with
+    `takes_preferences` it is called as `correct_lines(lines, preferences=[one per line])`."""
 
-    def __init__(self, correct_lines: Callable[[list[str]], list[Correction]], *, max_queue: int = 128,
-                 gather_ms: float = 5.0, max_batch_lines: int = 64):
+    def __init__(self, correct_lines: Callable[..., list[Correction]], *, max_queue: int = 128,
+                 gather_ms: float = 5.0, max_batch_lines: int = 64, takes_preferences: bool = False):
         self._correct_lines = correct_lines
+        self.takes_preferences = takes_preferences
         self.max_queue = max_queue
         self.gather_seconds = gather_ms / 1000.0
         self.max_batch_lines = max(1, max_batch_lines)
@@ -74,12 +82,14 @@ class BatchingWorker:
         with self._condition:
             return len(self._jobs)
 
-    async def correct(self, lines: list[str], timeout: float | None = None) -> list[Correction]:
-        """The corrections of `lines` (QueueFull when the queue is full; TimeoutError past `timeout` s)."""
+    async def correct(self, lines: list[str], timeout: float | None = None,
+                      preferences: SpellingPreferences | None = None) -> list[Correction]:
+        """The corrections of `lines`, written by a writer with these spelling `preferences` (used only when the
+        corrector takes them); QueueFull when the queue is full, TimeoutError past `timeout` s."""
         if not lines:
             return []
         loop = asyncio.get_running_loop()
-        job = _Job(list(lines), loop.create_future(), loop)
+        job = _Job(list(lines), loop.create_future(), loop, preferences or None)
         with self._condition:
             if len(self._jobs) >= self.max_queue:
                 raise QueueFull(f"{len(self._jobs)} requests are waiting for the model")
@@ -148,7 +158,7 @@ class BatchingWorker:
             try:
                 # A corrector that answers for fewer lines leaves the rest unanswered (None): the handler
                 # passes those lines through unchanged, as it does answers that are not for their line.
-                corrections = list(self._correct_lines(all_lines))[: len(all_lines)]
+                corrections = list(self._call(slices, all_lines))[: len(all_lines)]
                 corrections += [None] * (len(all_lines) - len(corrections))
             except Exception as error:  # noqa: BLE001 - reported to each waiting request, never kills the worker
                 self.stats.errors += 1
@@ -170,6 +180,13 @@ class BatchingWorker:
                 if job.done == len(job.lines):
                     self.stats.requests += 1
                     _deliver(job, job.results, None)
+
+
+    def _call(self, slices: list[tuple[_Job, int, int]], lines: list[str]) -> list[Correction]:
+        if not self.takes_preferences:
+            return self._correct_lines(lines)
+        preferences = [job.preferences for job, start, end in slices for _ in range(end - start)]
+        return self._correct_lines(lines, preferences=preferences)
 
 
 def _deliver(job: _Job, result, error) -> None:

@@ -1,6 +1,8 @@
 """What every route of one `spelltune serve` app shares: its settings, the corrector behind the batching
-worker, the store (writers and their data) and the request limiter. A route gets it with a `CurrentServer`
-parameter. Nothing here holds a writer's data: replicas sharing one database agree on all of it."""
+worker, the store (writers and their data), what was learned from each writer's feedback and the request
+limiter. A route gets it with a `CurrentServer` parameter. Nothing here holds a writer's data that the
+database does not decide: the learned preferences are a cache checked against it on every request
+(writer_learning.py), so replicas sharing one database agree on all of it."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from spelltune.serve.rate_limit import RateLimiter
 from spelltune.serve.store import Store
 from spelltune.serve.store.dictionary import dictionary_words
 from spelltune.serve.suggestions import LinePlacement
+from spelltune.serve.writer_learning import LearningCache, WriterLearning
 
 
 @dataclass
@@ -60,29 +63,36 @@ class ServerState:
     store: Store
     limiter: RateLimiter
     local_files: LocalFiles
+    learning: LearningCache = field(default_factory=LearningCache)
     worker: BatchingWorker | None = None
 
     def start_worker(self) -> None:
         """Start the batching worker that runs the corrector for every request."""
         self.worker = BatchingWorker(self.corrector.correct_lines, max_queue=self.settings.max_queue,
-                                     gather_ms=self.settings.gather_ms, max_batch_lines=self.settings.max_batch_lines)
+                                     gather_ms=self.settings.gather_ms, max_batch_lines=self.settings.max_batch_lines,
+                                     takes_preferences=bool(getattr(self.corrector, "takes_preferences", False)))
+
+    def _writer_view(self, writer_id: int) -> tuple[frozenset[str], WriterLearning]:
+        words = frozenset(word.casefold() for word in dictionary_words(self.store, writer_id))
+        return words, self.learning.for_writer(self.store, writer_id)
 
     async def correct_text(self, text: str, writer_id: int) -> tuple[str, list[LinePlacement]]:
         """`text` corrected line by line as `spelltune fix` corrects it (the same lines asked, each answer kept
-        only when it keeps its line), less the writer's dictionary words; each line's correction placed."""
-        words = frozenset(word.casefold() for word in await run_in_threadpool(dictionary_words, self.store, writer_id))
+        only when it keeps its line) with the writer's preferred fixes, less their dictionary words and the
+        changes they rejected there (learning.py); each line's correction placed."""
+        words, learning = await run_in_threadpool(self._writer_view, writer_id)
         lines = split_lines(replace_lone_surrogates(text))
         asked = lines_for_the_corrector(lines)
         try:
             answers = await self.worker.correct([lines[index].text for index in asked],
-                                                timeout=self.settings.request_timeout)
+                                                timeout=self.settings.request_timeout, preferences=learning.spelling)
         except (QueueFull, asyncio.TimeoutError):
             raise
         except Exception as error:  # noqa: BLE001 - the model failed: a JSON answer, and the server goes on
             raise CorrectorFailed(f"{type(error).__name__}: {error}") from error
         placed, output, offset = [], [], 0
         for line, correction in zip(lines, corrections_from_answers(lines, asked, answers)):
-            correction = without_dictionary_words(correction, words)
+            correction = learning.learned.filter(without_dictionary_words(correction, words))
             placed.append(LinePlacement(offset, correction))
             output.append(correction.output + line.ending)
             offset += len(line.text) + len(line.ending)

@@ -1,6 +1,6 @@
 """`spelltune adapt`: one writer's corrector, trained on what they accepted, kept only if it does better.
 
-From a feedback log (FeedbackLog's JSONL): each sentence the writer decided on becomes a pair, the
+From a feedback log (FeedbackLog's JSONL) or a writer's feedback in the server's database: each sentence the writer decided on becomes a pair, the
 sentence -> the sentence with the suggestions they accepted applied (one with only rejections teaches
 to leave it as it is). A seeded share of the sentences is held out. The training pairs, plus a seeded
 replay of general pairs (a `spelltune data build` folder) so the model does not forget everything else,
@@ -111,6 +111,21 @@ def read_feedback_file(path: Path) -> list[dict]:
     if not Path(path).is_file():
         raise InputError(f"no feedback file at {path}")
     return [record for _, record in read_jsonl_objects(Path(path), "give the feedback.jsonl `spelltune serve` writes")]
+
+
+def read_writer_feedback(name: str, database_url: str | None = None) -> list[dict]:
+    """The feedback records of the writer `name` in a `spelltune serve` database (default: the one `spelltune
+    serve` opens), the same shape as a feedback file's; AccountError for an unknown writer, DatabaseError for a
+    database that cannot be opened."""
+    from spelltune.serve.store import open_store
+    from spelltune.serve.store.accounts import find_writer
+    from spelltune.serve.store.feedback import feedback_records
+
+    store = open_store(database_url)
+    try:
+        return feedback_records(store, find_writer(store, name).id)
+    finally:
+        store.close()
 
 
 def split_held_out(sentences: list[SentenceFeedback], share: float, seed: int) -> tuple[list, list]:

@@ -74,10 +74,12 @@ def sweep_command(
 
 
 def adapt_command(
-    feedback: Annotated[Path, typer.Option("--feedback", help="The writer's feedback log (feedback.jsonl from `spelltune serve`).")],
     replay: Annotated[Path, typer.Option("--replay", help="General pairs to replay: a `spelltune data build` folder.")],
+    feedback: Annotated[Optional[Path], typer.Option("--feedback", help="The writer's feedback log (feedback.jsonl from `spelltune serve`).")] = None,
+    writer: Annotated[Optional[str], typer.Option("--writer", help="Or: the writer's name in the server's database (see `spelltune writers list`; `local` on a one-person server).")] = None,
+    database: Annotated[Optional[str], typer.Option("--database", envvar="SPELLTUNE_DATABASE_URL", help="With --writer: the server's database URL (default: the one `spelltune serve` opens).")] = None,
     model: Annotated[str, typer.Option("--model", help="The writer's current model spec.")] = "default",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for data, run and decision.json (default: runs/adapt/<feedback name>).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for data, run and decision.json (default: runs/adapt/<feedback name or writer>).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Train config (default: configs/train/adapt.yaml).")] = None,
     overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override a train config key (repeatable).")] = None,
     held_out: Annotated[float, typer.Option("--held-out", help="Share of the writer's sentences kept out to judge on.")] = 0.25,
@@ -86,19 +88,23 @@ def adapt_command(
     seed: Annotated[int, typer.Option("--seed")] = 0,
 ) -> None:
     """Train one writer's adapter on their accepted corrections; keep it only if it beats their current model."""
-    from spelltune.train.adapt import DEFAULT_CONFIG, AdaptSettings, adapt_writer, read_feedback_file
+    from spelltune.errors import InputError
+    from spelltune.train.adapt import DEFAULT_CONFIG, AdaptSettings, adapt_writer, read_feedback_file, read_writer_feedback
     from spelltune.train.config import load_train_config
 
-    records = read_feedback_file(feedback)
+    if (feedback is None) == (writer is None):
+        raise InputError("give the writer's feedback as --feedback FILE or --writer NAME (from the server's database), "
+                         "one of them")
+    if database is not None and writer is None:
+        raise InputError("--database goes with --writer NAME")
+    records = read_feedback_file(feedback) if feedback is not None else read_writer_feedback(writer, database)
     if not replay.is_dir():
-        from spelltune.errors import InputError
-
         raise InputError(f"--replay {replay}: not a folder; give one written by `spelltune data build`")
     train_config = load_train_config(config or DEFAULT_CONFIG, overrides or [])
     quiet_libraries()
     settings = AdaptSettings(held_out_share=held_out, replay_ratio=replay_ratio, general_check_pairs=general_check,
                              seed=seed)
-    out_dir = out or Path("runs") / "adapt" / feedback.stem
+    out_dir = out or Path("runs") / "adapt" / (feedback.stem if feedback is not None else writer)
     result = adapt_writer(records, model, replay, out_dir, config=train_config, settings=settings)
     verdict = "kept" if result.kept else "not kept"
     typer.echo(f"{verdict}: {result.reason}; use --model {result.model} ({out_dir / 'decision.json'})")

@@ -44,6 +44,8 @@ ROUTES = {
     ("POST", "/v1/feedback"): WRITER,
     ("GET", "/v1/feedback"): WRITER,
     ("DELETE", "/v1/feedback/{event_id}"): WRITER,
+    ("GET", "/v1/learned"): WRITER,
+    ("DELETE", "/v1/learned/{item_id:path}"): WRITER,
     ("GET", "/v1/export"): WRITER,
     ("DELETE", "/v1/data"): WRITER,
     ("POST", "/v2/check"): LANGUAGETOOL,
@@ -99,6 +101,7 @@ def call(world: World, method: str, path: str, credentials: dict) -> object:
     """One request to the route (method, path) with `credentials`: {"bearer": t} or {"username", "apiKey"}."""
     event_id = world.seed_ann()
     url = path.replace("{word}", ANN_WORD).replace("{event_id}", str(event_id))
+    url = url.replace("{item_id:path}", "preferred:teh")  # what the seeded feedback taught ann
     if path == "/static":
         url = "/static/editor.js"
     headers = {"Authorization": f"Bearer {credentials['bearer']}"} if "bearer" in credentials else {}

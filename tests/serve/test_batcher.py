@@ -68,3 +68,56 @@ def test_an_abandoned_request_never_reaches_the_model_again_and_the_queue_is_bou
     assert [c.output for c in result] == ["AFTER"]
     assert recorder.calls[0] == ["slow 0", "slow 1"]
     assert not any("slow 2" in call for call in recorder.calls)
+
+
+class PreferenceRecorder(Recorder):
+    """A corrector that takes per-line spelling preferences and records what it got with each line."""
+
+    takes_preferences = True
+
+    def __init__(self):
+        super().__init__()
+        self.received: list[list[tuple[str, object]]] = []
+
+    def correct_lines(self, lines, preferences=None):
+        self.received.append(list(zip(lines, preferences)))
+        return super().correct_lines(lines)
+
+
+def test_lines_of_different_writers_share_a_call_each_with_its_writers_preferences():
+    from spelltune.correct.preferences import SpellingPreferences
+
+    recorder = PreferenceRecorder()
+    worker = BatchingWorker(recorder.correct_lines, max_batch_lines=8, gather_ms=1, takes_preferences=True)
+    ann = SpellingPreferences.of({"becuase": "because"})
+
+    async def scenario():
+        recorder.gate.clear()
+        first = asyncio.create_task(worker.correct(["hold"]))
+        while not recorder.calls:
+            await asyncio.sleep(0.01)
+        # Both wait while the model is busy, then go into one call together.
+        tasks = [asyncio.create_task(worker.correct(["ann 1", "ann 2"], preferences=ann)),
+                 asyncio.create_task(worker.correct(["bob 1"], preferences=SpellingPreferences()))]
+        await asyncio.sleep(0.1)
+        recorder.gate.set()
+        return await first, *(await asyncio.gather(*tasks))
+
+    _, ann_result, bob_result = asyncio.run(scenario())
+    worker.close()
+    assert [c.output for c in ann_result] == ["ANN 1", "ANN 2"] and [c.output for c in bob_result] == ["BOB 1"]
+    assert recorder.received[1] == [("ann 1", ann), ("ann 2", ann), ("bob 1", None)]  # no preferences: None
+
+
+def test_a_corrector_that_takes_no_preferences_gets_the_lines_alone():
+    recorder = Recorder()  # correct_lines(lines) only: a preferences keyword would fail
+    worker = BatchingWorker(recorder.correct_lines, gather_ms=1)
+
+    async def scenario():
+        from spelltune.correct.preferences import SpellingPreferences
+
+        return await worker.correct(["teh"], preferences=SpellingPreferences.of({"teh": "the"}))
+
+    result = asyncio.run(scenario())
+    worker.close()
+    assert [c.output for c in result] == ["TEH"] and recorder.calls == [["teh"]]

@@ -136,3 +136,49 @@ def test_a_writer_signs_in_with_their_token_where_the_server_has_accounts(serve,
         assert dictionary_words(store, accounts.local_writer(store).id) == []
     finally:
         store.close()
+
+
+def test_a_signed_in_writer_sees_what_was_learned_and_undoes_it_for_good(serve, scripted, browser_page):
+    from spelltune.serve.store import accounts, open_store
+
+    store = open_store()  # the database the server below opens (in this test's data folder)
+    try:
+        _, token = accounts.add_writer(store, "ann")
+    finally:
+        store.close()
+    server = serve(scripted)
+    page = browser_page
+    expect = sync_api.expect
+    page.goto(server.url + "/")
+    page.locator("#token-input").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#account-name")).to_have_text("ann")
+    learned = page.locator("#learned li")
+    expect(learned).to_have_text(["Nothing yet."])
+
+    page.locator("#auto-check").uncheck()
+    page.locator("#text").fill("I beleive it is alot")
+    page.locator("#check").click()
+    expect(page.locator("#suggestions li")).to_have_count(2, timeout=20_000)
+    page.locator("#suggestions li", has_text="beleive").get_by_role("button", name="Accept").click()
+    page.locator("#suggestions li", has_text="alot").get_by_role("button", name="Reject").click()
+    expect(learned).to_have_count(2)  # shown as soon as the server has the decisions
+
+    page.reload()
+    expect(page.locator("#account-name")).to_have_text("ann")
+    expect(learned).to_have_count(2)
+    preferred = learned.filter(has_text="beleive")
+    expect(preferred).to_contain_text("your fix")
+    expect(learned.filter(has_text="alot")).to_contain_text("not suggested in “is … $”")
+
+    # The rejection is forgotten: undone here, and still undone after a reload.
+    learned.filter(has_text="alot").get_by_role("button", name="Undo").click()
+    expect(learned).to_have_count(1)
+    page.reload()
+    expect(page.locator("#account-name")).to_have_text("ann")
+    expect(learned).to_have_count(1)
+    expect(learned.first).to_contain_text("beleive")
+    # And the server offers the change again in that very place.
+    page.locator("#text").fill("it is alot")
+    page.locator("#check").click()
+    expect(page.locator("#suggestions li", has_text="alot")).to_have_count(1, timeout=20_000)

@@ -99,6 +99,42 @@ def test_the_cli_turns_bad_input_into_one_line(run_cli, tmp_path, tiny_dataset_d
     assert too_few.exit_code == 2 and "keep writing" in too_few.stderr
 
 
+def test_a_writers_feedback_comes_from_the_servers_database_as_from_the_file(run_cli, tmp_path, tiny_dataset_dir):
+    pytest.importorskip("sqlalchemy")
+    from spelltune.serve.store import accounts, open_store
+    from spelltune.serve.store.feedback import add_feedback_event
+    from spelltune.train.adapt import read_writer_feedback
+
+    url = f"sqlite:///{tmp_path / 'spelltune.db'}"
+    store = open_store(url)
+    try:
+        ann, _ = accounts.add_writer(store, "ann")
+        bob, _ = accounts.add_writer(store, "bob")
+        for r in FEEDBACK[:-1]:
+            add_feedback_event(store, ann.id, r["sentence"], r["suggestion"], r["decision"])
+        add_feedback_event(store, bob.id, SENTENCES[1], FEEDBACK[1]["suggestion"], "accepted")
+    finally:
+        store.close()
+    records = read_writer_feedback("ann", url)
+    assert [(r["decision"], r["sentence"], r["suggestion"]) for r in records] == \
+        [(r["decision"], r["sentence"], r["suggestion"]) for r in FEEDBACK[:-1]]
+    from_db, from_file = feedback_sentences(records)[0], feedback_sentences(FEEDBACK[:-1])[0]
+    assert [(s.sentence, s.corrected(), len(s.rejected)) for s in from_db] == \
+        [(s.sentence, s.corrected(), len(s.rejected)) for s in from_file]
+
+    replay = ["--replay", str(tiny_dataset_dir), "--out", str(tmp_path / "out")]
+    bob_run = run_cli(["adapt", "--writer", "bob", "--database", url, *replay])
+    assert bob_run.exit_code == 2 and "1 sentences with decisions" in bob_run.stderr  # bob's one, not ann's
+    unknown = run_cli(["adapt", "--writer", "zed", "--database", url, *replay])
+    assert unknown.exit_code == 2 and "no writer named 'zed'" in unknown.stderr and "Traceback" not in unknown.stderr
+    both = run_cli(["adapt", "--writer", "ann", "--feedback", str(tmp_path / "f.jsonl"), *replay])
+    assert both.exit_code == 2 and "one of them" in both.stderr
+    neither = run_cli(["adapt", *replay])
+    assert neither.exit_code == 2 and "--writer NAME" in neither.stderr
+    bad_url = run_cli(["adapt", "--writer", "ann", "--database", "mysql://x/y", *replay])
+    assert bad_url.exit_code == 2 and "SQLite or PostgreSQL" in bad_url.stderr
+
+
 def test_the_shipped_adapt_preset_loads():
     from pathlib import Path
 

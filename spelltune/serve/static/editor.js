@@ -11,6 +11,7 @@
   const countBadge = $("count");
   const autoCheck = $("auto-check");
   const dictionaryList = $("dictionary");
+  const learnedList = $("learned");
 
   const CHECK_PAUSE_MS = 900;
   const KIND_LABELS = {
@@ -28,6 +29,7 @@
   let checkTimer = null;
   let checkSequence = 0;
   let dictionaryWords = [];
+  let learnedItems = []; // what the server learned from this writer's decisions (GET /v1/learned)
   const undoStack = [];
   const dismissed = new Set(); // rejected in this session: not shown again
 
@@ -92,6 +94,7 @@
     $("account").hidden = !state.accounts;
     $("account-name").textContent = state.writer || "";
     loadDictionary();
+    loadLearned();
   }
 
   $("sign-in").addEventListener("submit", async (event) => {
@@ -117,7 +120,9 @@
   $("sign-out").addEventListener("click", () => {
     forgetToken();
     dictionaryWords = [];
+    learnedItems = [];
     renderDictionary();
+    renderLearned();
     showSignIn();
   });
 
@@ -303,9 +308,9 @@
   }
 
   function sendFeedback(records) {
-    for (const record of records) {
-      postJson("/v1/feedback", record).catch((error) => setStatus(`Could not save your decision: ${error.message}`, true));
-    }
+    const sent = records.map((record) =>
+      postJson("/v1/feedback", record).catch((error) => setStatus(`Could not save your decision: ${error.message}`, true)));
+    Promise.all(sent).then(loadLearned); // the server learns at once: show what it learned
   }
 
   function applyOne(s) {
@@ -433,6 +438,41 @@
       : '<li class="small">No words yet.</li>';
   }
 
+  // ---- what the server learned (undo any of it) ---------------------------------------------
+  async function loadLearned() {
+    try {
+      learnedItems = (await api("/v1/learned")).items;
+      renderLearned();
+    } catch (error) {
+      setStatus(`Could not read what was learned: ${error.message}`, true);
+    }
+  }
+
+  function learnedText(item) {
+    const change = `“${item.original}” → “${item.replacement}”`;
+    const times = item.times === 1 ? "once" : `${item.times} times`;
+    if (item.kind === "preferred") return `${change}: your fix, favoured (chosen ${times})`;
+    const where = item.everywhere ? "anywhere" : item.contexts.map((c) => `“${c}”`).join(", ");
+    return `${change}: not suggested ${item.everywhere ? "" : "in "}${where} (rejected ${times})`;
+  }
+
+  function renderLearned() {
+    learnedList.innerHTML = learnedItems.length
+      ? learnedItems.map((item) => `<li data-kind="${escapeHtml(item.kind)}"><span class="what">${escapeHtml(learnedText(item))}</span><button type="button" data-action="unlearn" data-learned-id="${escapeHtml(item.id)}" aria-label="Undo: ${escapeHtml(learnedText(item))}">Undo</button></li>`).join("")
+      : '<li class="small">Nothing yet.</li>';
+  }
+
+  async function unlearn(id) {
+    try {
+      await api(`/v1/learned/${encodeURIComponent(id)}`, { method: "DELETE" });
+      setStatus("Undone: spelltune forgot that.");
+      await loadLearned();
+      scheduleCheck();
+    } catch (error) {
+      setStatus(`Could not undo it: ${error.message}`, true);
+    }
+  }
+
   // ---- events -------------------------------------------------------------------------------
   textarea.addEventListener("input", () => {
     remap(lastText, textarea.value);
@@ -468,6 +508,7 @@
     else if (action === "dictionary") addToDictionary(id);
     else if (action === "select") select(id, true);
     else if (action === "undictionary") removeFromDictionary(button.dataset.word);
+    else if (action === "unlearn") unlearn(button.dataset.learnedId);
   });
 
   $("check").addEventListener("click", check);

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from spelltune.serve.store.accounts import local_writer
 from spelltune.serve.store.database import Store
-from spelltune.serve.store.feedback import DECISIONS, change_context
+from spelltune.serve.store.feedback import DECISIONS, bump_feedback_revision, change_context
 from spelltune.serve.store.models import WORD_LENGTH, DictionaryWord, FeedbackEvent, LocalImport, utc_now
 
 
@@ -134,6 +134,7 @@ def _import_feedback(store: Store, writer_id: int, path: Path, report: ImportRep
         events.append(_event(writer_id, record, modified or utc_now()))
     try:
         with store.session() as session:
+            bump_feedback_revision(session, writer_id)
             session.add_all(events)
             session.add(LocalImport(kind="feedback", source=str(path), items=len(events)))
         report.events += len(events)

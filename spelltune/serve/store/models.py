@@ -63,6 +63,9 @@ class Writer(Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Grows by one in every transaction that changes this writer's feedback events: a server that built
+    # something from the events (serve/writer_learning.py) knows it is current when this has not moved.
+    feedback_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Token(Base):

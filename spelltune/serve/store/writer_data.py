@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
+from spelltune.serve.learning import LearnedPreferences
 from spelltune.serve.store.database import Store
 from spelltune.serve.store.dictionary import dictionary_words
-from spelltune.serve.store.feedback import event_dict, feedback_events
+from spelltune.serve.store.feedback import bump_feedback_revision, event_dict, feedback_events
 from spelltune.serve.store.models import DictionaryWord, FeedbackEvent, Preference, Token, Writer
 from spelltune.serve.store.preferences import preference_dict, preferences
 
 
 def export_writer_data(store: Store, writer: Writer) -> dict:
-    """Everything kept about `writer` (never a token or its hash), as one JSON-ready dict."""
+    """Everything kept about `writer` (never a token or its hash), as one JSON-ready dict; `learned` is what
+    their feedback teaches (serve/learning.py), as `GET /v1/learned` shows it."""
+    feedback = [event_dict(event) for event in feedback_events(store, writer.id)]
     return {
         "writer": {"name": writer.name, "created": writer.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
                    "revoked_at": writer.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ") if writer.revoked_at else None},
         "dictionary": dictionary_words(store, writer.id),
-        "feedback": [event_dict(event) for event in feedback_events(store, writer.id)],
+        "feedback": feedback,
+        "learned": LearnedPreferences.from_feedback(feedback).to_json_dict(),
         "preferences": [preference_dict(preference) for preference in preferences(store, writer.id)],
     }
 
@@ -32,6 +36,7 @@ def erase_writer_data(store: Store, writer_id: int, *, and_writer: bool = False)
         for name, table in (("dictionary", DictionaryWord), ("feedback", FeedbackEvent),
                             ("preferences", Preference)):
             counts[name] = session.execute(delete(table).where(table.writer_id == writer_id)).rowcount
+        bump_feedback_revision(session, writer_id)
         if and_writer:
             counts["tokens"] = session.execute(delete(Token).where(Token.writer_id == writer_id)).rowcount
             session.execute(delete(Writer).where(Writer.id == writer_id))

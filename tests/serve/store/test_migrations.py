@@ -14,7 +14,7 @@ from spelltune.errors import DatabaseError
 from spelltune.serve.store import accounts, migrate, open_store, tokens
 from spelltune.serve.store.database import create_database_engine
 from spelltune.serve.store.dictionary import dictionary_words
-from spelltune.serve.store.feedback import feedback_events
+from spelltune.serve.store.feedback import feedback_events, feedback_revision
 from spelltune.serve.store.models import Base
 from spelltune.serve.store.preferences import PreferenceSpec, add_preference
 
@@ -22,14 +22,14 @@ from spelltune.serve.store.preferences import PreferenceSpec, add_preference
 def test_an_empty_database_is_brought_to_head_and_matches_the_models(database_url):
     store = open_store(database_url)
     try:
-        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0002_learning"
+        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0003_feedback_revision"
         with store.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
     finally:
         store.close()
     again = open_store(database_url)  # opening a database at head changes nothing
-    assert migrate.current_revision(again.engine) == "0002_learning"
+    assert migrate.current_revision(again.engine) == "0003_feedback_revision"
     again.close()
 
 
@@ -58,7 +58,8 @@ def test_a_database_made_at_the_first_revision_keeps_its_data_through_the_upgrad
 
     store = open_store(database_url)
     try:
-        assert migrate.current_revision(store.engine) == "0002_learning"
+        assert migrate.current_revision(store.engine) == "0003_feedback_revision"
+        assert feedback_revision(store, 1) == 0  # writers that were there start at 0
         assert accounts.writer_for_token(store, issued.token).name == "ann"
         assert dictionary_words(store, 1) == ["Jhon"]
         [event] = feedback_events(store, 1)
@@ -75,12 +76,14 @@ def test_migrations_go_down_to_empty_and_up_again(database_url):
     engine = create_database_engine(database_url)
     try:
         migrate.upgrade(engine)
+        migrate.downgrade(engine, "0002_learning")
+        assert "feedback_revision" not in {column["name"] for column in sa.inspect(engine).get_columns("writers")}
         migrate.downgrade(engine, "0001_accounts")
         assert "preferences" not in sa.inspect(engine).get_table_names()
         migrate.downgrade(engine, "base")
         assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0002_learning"
+        assert migrate.current_revision(engine) == "0003_feedback_revision"
     finally:
         engine.dispose()
 
@@ -98,7 +101,8 @@ def test_bad_database_urls_are_clear_errors_that_never_show_a_password(url, frag
 
 def test_the_migrations_ship_with_the_package():
     shipped = {path.name for path in migrate.MIGRATIONS_DIR.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
-    assert {"env.py", "script.py.mako", "0001_accounts.py", "0002_learning.py"} <= shipped
+    assert {"env.py", "script.py.mako", "0001_accounts.py", "0002_learning.py",
+            "0003_feedback_revision.py"} <= shipped
     for folder in (migrate.MIGRATIONS_DIR, migrate.MIGRATIONS_DIR / "versions"):  # packages, so setuptools ships them
         assert (folder / "__init__.py").is_file()
     import tomllib

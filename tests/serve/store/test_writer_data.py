@@ -9,7 +9,8 @@ import pytest
 from spelltune.errors import InputError
 from spelltune.serve.store import accounts
 from spelltune.serve.store.dictionary import add_dictionary_word, dictionary_words, remove_dictionary_word
-from spelltune.serve.store.feedback import add_feedback_event, change_context, delete_feedback_event, feedback_events
+from spelltune.serve.store.feedback import (add_feedback_event, change_context, delete_feedback_event,
+                                            delete_feedback_events, feedback_events, feedback_revision)
 from spelltune.serve.store.preferences import (PreferenceSpec, add_preference, delete_preference, preferences,
                                                replace_preferences)
 from spelltune.serve.store.writer_data import erase_writer_data, export_writer_data
@@ -96,6 +97,7 @@ def test_export_holds_everything_of_one_writer_and_nothing_of_others(store, two)
     assert exported["writer"]["name"] == "ann" and exported["dictionary"] == ["Jhon"]
     assert [e["suggestion"] for e in exported["feedback"]] == [SUGGESTION]
     assert [p["original"] for p in exported["preferences"]] == ["colour"]
+    assert [(i["id"], i["times"]) for i in exported["learned"]["items"]] == [("preferred:teh", 1)]
     assert "bobword" not in json.dumps(exported) and "hash" not in json.dumps(exported)
 
 
@@ -113,3 +115,34 @@ def test_erase_removes_all_of_one_writer_and_nothing_else(store, two):
     assert erase_writer_data(store, cat.id, and_writer=True)["tokens"] == 1
     assert accounts.writer_for_token(store, token) is None
     assert [w.name for w in accounts.list_writers(store)] == ["ann", "bob"]
+
+
+def test_every_change_to_a_writers_feedback_moves_their_revision_and_no_one_elses(store, two, tmp_path):
+    from spelltune.serve.store.legacy_import import import_local_files
+
+    ann, bob = two
+    seen = [feedback_revision(store, ann.id)]
+
+    def moved() -> bool:
+        seen.append(feedback_revision(store, ann.id))
+        return seen[-1] > seen[-2]
+
+    first = add_feedback_event(store, ann.id, "So I teh cat", SUGGESTION, "accepted")
+    assert moved()
+    second = add_feedback_event(store, ann.id, "So I teh cat", SUGGESTION, "rejected")
+    assert moved()
+    assert not delete_feedback_event(store, ann.id, 10_000) and not moved()  # nothing deleted: nothing moves
+    assert delete_feedback_event(store, ann.id, first.id) and moved()
+    assert delete_feedback_events(store, bob.id, [second.id]) == 0 and not moved()  # not bob's to delete
+    assert delete_feedback_events(store, ann.id, [second.id]) == 1 and moved()
+    add_feedback_event(store, ann.id, "So I teh cat", SUGGESTION, "accepted")
+    assert moved()
+    erase_writer_data(store, ann.id)
+    assert moved()
+    assert feedback_revision(store, bob.id) == 0
+    local = accounts.local_writer(store)
+    before = feedback_revision(store, local.id)
+    (tmp_path / "feedback.jsonl").write_text(json.dumps({"decision": "accepted", "sentence": "So I teh cat",
+                                                         "suggestion": SUGGESTION}) + "\n")
+    import_local_files(store, None, tmp_path / "feedback.jsonl")
+    assert feedback_revision(store, local.id) == before + 1
