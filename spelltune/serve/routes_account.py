@@ -23,14 +23,14 @@ def session(request: Request, server: CurrentServer) -> dict:
 @router.get("/v1/export", tags=["account"])
 def export(server: CurrentServer, writer: CurrentWriter) -> dict:
     """Everything this server keeps about the calling writer: dictionary, feedback, what it learned from that
-    feedback (`learned`, as GET /v1/learned lists it), preferences."""
+    feedback (`learned`, as GET /v1/learned lists it)."""
     return export_writer_data(server.store, find_writer(server.store, writer.name))
 
 
 @router.delete("/v1/data", tags=["account"])
 def erase(server: CurrentServer, writer: CurrentWriter) -> dict:
-    """Erase the calling writer's dictionary, feedback (and so all that was learned from it) and preferences
-    (their token keeps working)."""
+    """Erase the calling writer's dictionary, and feedback (and so all that was learned from
+    it); their token keeps working."""
     erased = erase_writer_data(server.store, writer.writer_id)
     if writer.local:
         server.local_files.write_dictionary(lambda: [])

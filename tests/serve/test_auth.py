@@ -230,8 +230,7 @@ def test_export_and_erase_act_on_the_callers_data_only(world):
     assert [e["original"] for e in exported["feedback"]] == ["teh"]
     assert world.client.delete("/v1/data", headers=bob).json()["erased"]["dictionary"] == 1
     assert dictionary_words(world.store, world.ann_id) == [ANN_WORD]
-    assert world.client.delete("/v1/data", headers=ann).json()["erased"] == {"dictionary": 1, "feedback": 1,
-                                                                             "preferences": 0}
+    assert world.client.delete("/v1/data", headers=ann).json()["erased"] == {"dictionary": 1, "feedback": 1}
     assert world.client.get("/v1/export", headers=ann).json()["dictionary"] == []
     assert world.client.get("/v1/session", headers=ann).json()["writer"] == "ann"  # the account stays
 

@@ -16,7 +16,6 @@ from sqlalchemy.types import TypeDecorator
 
 NAME_LENGTH = 64
 WORD_LENGTH = 256
-PREFERENCE_TEXT_LENGTH = 256
 
 
 def utc_now() -> datetime:
@@ -111,23 +110,6 @@ class FeedbackEvent(Base):
     original: Mapped[str] = mapped_column(Text, default="", server_default="")
     replacement: Mapped[str] = mapped_column(Text, default="", server_default="")
     context: Mapped[str] = mapped_column(Text, default="", server_default="")
-
-
-class Preference(Base):
-    """Something learned about one writer: a change they keep rejecting, or a replacement they prefer."""
-
-    __tablename__ = "preferences"
-    __table_args__ = (UniqueConstraint("writer_id", "kind", "original", "replacement", "context",
-                                       name="uq_preferences_writer_change"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    writer_id: Mapped[int] = mapped_column(ForeignKey("writers.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "rejected" or "preferred"
-    original: Mapped[str] = mapped_column(String(PREFERENCE_TEXT_LENGTH))
-    replacement: Mapped[str] = mapped_column(String(PREFERENCE_TEXT_LENGTH))
-    context: Mapped[str] = mapped_column(String(PREFERENCE_TEXT_LENGTH), default="", server_default="")
-    count: Mapped[int] = mapped_column(Integer, default=1)
-    updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class LocalImport(Base):

@@ -8,8 +8,7 @@ from spelltune.serve.learning import LearnedPreferences
 from spelltune.serve.store.database import Store
 from spelltune.serve.store.dictionary import dictionary_words
 from spelltune.serve.store.feedback import bump_feedback_revision, event_dict, feedback_events
-from spelltune.serve.store.models import DictionaryWord, FeedbackEvent, Preference, Token, Writer
-from spelltune.serve.store.preferences import preference_dict, preferences
+from spelltune.serve.store.models import DictionaryWord, FeedbackEvent, Token, Writer
 
 
 def export_writer_data(store: Store, writer: Writer) -> dict:
@@ -22,19 +21,18 @@ def export_writer_data(store: Store, writer: Writer) -> dict:
         "dictionary": dictionary_words(store, writer.id),
         "feedback": feedback,
         "learned": LearnedPreferences.from_feedback(feedback).to_json_dict(),
-        "preferences": [preference_dict(preference) for preference in preferences(store, writer.id)],
     }
 
 
 def erase_writer_data(store: Store, writer_id: int, *, and_writer: bool = False) -> dict[str, int]:
-    """Delete the writer's dictionary, feedback and preferences (and, `and_writer`, their tokens and name).
+    """Delete the writer's dictionary and feedback (so all that was learned from it), and, `and_writer`, their
+    tokens and name.
 
     Returns how many rows of each went. One transaction: all of it goes, or nothing does.
     """
     counts = {}
     with store.session() as session:
-        for name, table in (("dictionary", DictionaryWord), ("feedback", FeedbackEvent),
-                            ("preferences", Preference)):
+        for name, table in (("dictionary", DictionaryWord), ("feedback", FeedbackEvent)):
             counts[name] = session.execute(delete(table).where(table.writer_id == writer_id)).rowcount
         bump_feedback_revision(session, writer_id)
         if and_writer:

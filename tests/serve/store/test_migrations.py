@@ -16,20 +16,19 @@ from spelltune.serve.store.database import create_database_engine
 from spelltune.serve.store.dictionary import dictionary_words
 from spelltune.serve.store.feedback import feedback_events, feedback_revision
 from spelltune.serve.store.models import Base
-from spelltune.serve.store.preferences import PreferenceSpec, add_preference
 
 
 def test_an_empty_database_is_brought_to_head_and_matches_the_models(database_url):
     store = open_store(database_url)
     try:
-        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0003_feedback_revision"
+        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0004_drop_preferences"
         with store.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
     finally:
         store.close()
     again = open_store(database_url)  # opening a database at head changes nothing
-    assert migrate.current_revision(again.engine) == "0003_feedback_revision"
+    assert migrate.current_revision(again.engine) == "0004_drop_preferences"
     again.close()
 
 
@@ -58,7 +57,7 @@ def test_a_database_made_at_the_first_revision_keeps_its_data_through_the_upgrad
 
     store = open_store(database_url)
     try:
-        assert migrate.current_revision(store.engine) == "0003_feedback_revision"
+        assert migrate.current_revision(store.engine) == "0004_drop_preferences"
         assert feedback_revision(store, 1) == 0  # writers that were there start at 0
         assert accounts.writer_for_token(store, issued.token).name == "ann"
         assert dictionary_words(store, 1) == ["Jhon"]
@@ -67,7 +66,7 @@ def test_a_database_made_at_the_first_revision_keeps_its_data_through_the_upgrad
         assert event.time == when and event.suggestion["offset"] == 5
         [odd] = feedback_events(store, 2)
         assert (odd.original, odd.replacement, odd.context, odd.suggestion) == ("", "", "", {"value": 3})
-        assert add_preference(store, 1, PreferenceSpec("rejected", "colour", "color")).count == 1
+        assert "preferences" not in sa.inspect(store.engine).get_table_names()  # 0004 dropped it
     finally:
         store.close()
 
@@ -76,6 +75,8 @@ def test_migrations_go_down_to_empty_and_up_again(database_url):
     engine = create_database_engine(database_url)
     try:
         migrate.upgrade(engine)
+        migrate.downgrade(engine, "0003_feedback_revision")
+        assert "preferences" in sa.inspect(engine).get_table_names()  # back as 0002 made it
         migrate.downgrade(engine, "0002_learning")
         assert "feedback_revision" not in {column["name"] for column in sa.inspect(engine).get_columns("writers")}
         migrate.downgrade(engine, "0001_accounts")
@@ -83,7 +84,7 @@ def test_migrations_go_down_to_empty_and_up_again(database_url):
         migrate.downgrade(engine, "base")
         assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0003_feedback_revision"
+        assert migrate.current_revision(engine) == "0004_drop_preferences"
     finally:
         engine.dispose()
 
@@ -102,7 +103,7 @@ def test_bad_database_urls_are_clear_errors_that_never_show_a_password(url, frag
 def test_the_migrations_ship_with_the_package():
     shipped = {path.name for path in migrate.MIGRATIONS_DIR.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
     assert {"env.py", "script.py.mako", "0001_accounts.py", "0002_learning.py",
-            "0003_feedback_revision.py"} <= shipped
+            "0003_feedback_revision.py", "0004_drop_preferences.py"} <= shipped
     for folder in (migrate.MIGRATIONS_DIR, migrate.MIGRATIONS_DIR / "versions"):  # packages, so setuptools ships them
         assert (folder / "__init__.py").is_file()
     import tomllib

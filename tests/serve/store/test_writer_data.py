@@ -1,4 +1,4 @@
-"""A writer's own data on real databases: dictionary, feedback, preferences, export and erase, kept apart."""
+"""A writer's own data on real databases: dictionary, feedback, export and erase, kept apart."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from spelltune.serve.store import accounts
 from spelltune.serve.store.dictionary import add_dictionary_word, dictionary_words, remove_dictionary_word
 from spelltune.serve.store.feedback import (add_feedback_event, change_context, delete_feedback_event,
                                             delete_feedback_events, feedback_events, feedback_revision)
-from spelltune.serve.store.preferences import (PreferenceSpec, add_preference, delete_preference, preferences,
-                                               replace_preferences)
 from spelltune.serve.store.writer_data import erase_writer_data, export_writer_data
 
 SUGGESTION = {"offset": 5, "length": 3, "original": "teh", "replacement": "the", "kind": "spelling"}
@@ -65,38 +63,15 @@ def test_change_context_is_the_words_around_the_change(sentence, offset, length,
     assert change_context(sentence, offset, length) == context
 
 
-def test_preferences_add_count_up_replace_and_delete_per_writer(store, two):
-    ann, bob = two
-    add_preference(store, ann.id, PreferenceSpec("rejected", "colour", "color"))
-    again = add_preference(store, ann.id, PreferenceSpec("rejected", "colour", "color", count=2))
-    add_preference(store, bob.id, PreferenceSpec("preferred", "teh", "the"))
-    assert again.count == 3
-    assert [(p.kind, p.original, p.count) for p in preferences(store, ann.id)] == [("rejected", "colour", 3)]
-    assert preferences(store, ann.id, kind="preferred") == []
-    assert not delete_preference(store, bob.id, again.id)
-    assert replace_preferences(store, ann.id, [PreferenceSpec("preferred", "a", "b"),
-                                               PreferenceSpec("preferred", "a", "b")]) == 1
-    [only] = preferences(store, ann.id)
-    assert (only.original, only.count) == ("a", 2)
-    assert delete_preference(store, ann.id, only.id) and preferences(store, ann.id) == []
-    assert len(preferences(store, bob.id)) == 1
-    with pytest.raises(InputError):
-        add_preference(store, ann.id, PreferenceSpec("liked", "a", "b"))
-    with pytest.raises(InputError):
-        add_preference(store, ann.id, PreferenceSpec("rejected", "a" * 300, "b"))
-
-
 def test_export_holds_everything_of_one_writer_and_nothing_of_others(store, two):
     ann, bob = two
     add_dictionary_word(store, ann.id, "Jhon")
     add_feedback_event(store, ann.id, "So I teh cat", SUGGESTION, "accepted")
-    add_preference(store, ann.id, PreferenceSpec("rejected", "colour", "color"))
     add_dictionary_word(store, bob.id, "bobword")
     exported = export_writer_data(store, ann)
     json.dumps(exported)  # JSON-ready
     assert exported["writer"]["name"] == "ann" and exported["dictionary"] == ["Jhon"]
     assert [e["suggestion"] for e in exported["feedback"]] == [SUGGESTION]
-    assert [p["original"] for p in exported["preferences"]] == ["colour"]
     assert [(i["id"], i["times"]) for i in exported["learned"]["items"]] == [("preferred:teh", 1)]
     assert "bobword" not in json.dumps(exported) and "hash" not in json.dumps(exported)
 
@@ -107,10 +82,9 @@ def test_erase_removes_all_of_one_writer_and_nothing_else(store, two):
     for writer in (ann, bob):
         add_dictionary_word(store, writer.id, "Jhon")
         add_feedback_event(store, writer.id, "So I teh cat", SUGGESTION, "accepted")
-        add_preference(store, writer.id, PreferenceSpec("rejected", "colour", "color"))
-    assert erase_writer_data(store, ann.id) == {"dictionary": 1, "feedback": 1, "preferences": 1}
+    assert erase_writer_data(store, ann.id) == {"dictionary": 1, "feedback": 1}
     assert dictionary_words(store, ann.id) == [] and feedback_events(store, ann.id) == []
-    assert preferences(store, ann.id) == [] and dictionary_words(store, bob.id) == ["Jhon"]
+    assert dictionary_words(store, bob.id) == ["Jhon"] and len(feedback_events(store, bob.id)) == 1
     cat = accounts.find_writer(store, "cat")
     assert erase_writer_data(store, cat.id, and_writer=True)["tokens"] == 1
     assert accounts.writer_for_token(store, token) is None
