@@ -1,6 +1,6 @@
 """The spelling study's stage 2: stage 1's points plus the longer run and second seeds, chosen on validation only.
 
-Reads SWEEP/sweep.json (stage 1 finished), picks the best spelling run (never the control) and the
+Reads SWEEP/sweep.json (stage 1 finished), picks the best spelling run (never a control) and the
 runner-up by validation mean letter accuracy, and prints a points YAML holding every stage-1 point plus:
   long-<best>:    the best run's settings trained LONG_STEPS steps (several times longer than the rest),
   seed1-<best>, seed1-<runner-up>: the same two settings with seed 1 (their difference may be noise).
@@ -23,7 +23,7 @@ METRIC = "eval_letter_accuracy"
 
 def stage2_points(rows: list[dict], stage1: dict[str, list[str]], long_steps: int, every: int) -> dict[str, list[str]]:
     """Stage 1's points and the three new ones, in a stable order."""
-    ranked = sorted((r for r in rows if r["run"] != "control" and r.get(METRIC) is not None),
+    ranked = sorted((r for r in rows if not r["run"].startswith("control") and r.get(METRIC) is not None),
                     key=lambda r: -r[METRIC])
     if len(ranked) < 2:
         raise SystemExit("stage 1 needs at least two finished spelling runs")

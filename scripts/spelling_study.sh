@@ -21,12 +21,14 @@ EVAL=(--threads 2 --batch-size 16)
 
 [[ -f $OUT/data/manifest.json ]] || st spelling build --out "$OUT/data"
 [[ -f $OUT/control/manifest.json ]] || st spelling control --data "$OUT/data" --out "$OUT/control"
+[[ -f $OUT/control-mismatched/manifest.json ]] ||
+  st spelling control --data "$OUT/data" --out "$OUT/control-mismatched" --kind mismatched
 [[ -f $OUT/eval-base-validation/summary.json ]] ||
   st spelling eval --model smollm2-135m --data "$OUT/data" --split validation --per-type 100 --spell-words 0 \
     "${EVAL[@]}" --out "$OUT/eval-base-validation"
 
 SWEEP=(configs/train/spelling-sweep.yaml --metric eval_letter_accuracy --out "$OUT/sweep" --set "data.path=$OUT/data")
-sed "s#runs/spelling/control#$OUT/control#" configs/sweep/spelling-points.yaml > "$OUT/points-stage1.yaml"
+sed "s#runs/spelling/#$OUT/#" configs/sweep/spelling-points.yaml > "$OUT/points-stage1.yaml"
 st sweep "${SWEEP[@]}" --points "$OUT/points-stage1.yaml"
 $PY scripts/spelling_stage2_points.py "$OUT/sweep" "$OUT/points-stage1.yaml" --long-steps "$LONG_STEPS" \
   > "$OUT/points-stage2.yaml"

@@ -70,12 +70,14 @@ def control_command(
     out: Annotated[Path, typer.Option("--out", help="Control dataset folder to write.")],
     tokenizer: Annotated[str, typer.Option(help="Tokenizer spec the token lengths are matched in.")] = "smollm2-135m",
     seed: Annotated[int, typer.Option(help="Seed for the sentences and cut points.")] = 0,
+    kind: Annotated[str, typer.Option(help="continuation (no spelling) or mismatched (each prompt gets another "
+                                           "word's answer: the format without the facts).")] = "continuation",
 ) -> None:
-    """Write a control dataset: sentence continuations as many and as long (in tokens) as the spelling rows."""
+    """Write a control dataset as many and as long (in tokens) as the spelling rows, without their spelling facts."""
     quiet_libraries()
     from spelltune.spelling.control import build_control_dataset
 
-    manifest = build_control_dataset(data, out, tokenizer, seed, progress=_say)
+    manifest = build_control_dataset(data, out, tokenizer, seed, progress=_say, kind=kind)
     tokens = manifest["completion_tokens"]
     typer.echo(f"{out}: {manifest['train_examples']} control rows; completion tokens {tokens['control']:,} "
                f"(spelling {tokens['spelling']:,})")

@@ -67,7 +67,7 @@ def _sweep_panel(axis: Any, sweep_dir: Path | None) -> None:
         _empty(axis, "Sweep", "the sweep has no finished runs")
         return
     measured = sorted((r for r in rows if r.get(metric) is not None), key=lambda r: -r[metric])
-    colours = ["#C44E52" if r["run"] == "control" else "#4C72B0" for r in measured]
+    colours = ["#C44E52" if r["run"].startswith("control") else "#4C72B0" for r in measured]
     axis.barh(range(len(measured)), [r[metric] for r in measured], color=colours)
     axis.set_yticks(range(len(measured)), [r["run"] for r in measured], fontsize=7)
     axis.invert_yaxis()

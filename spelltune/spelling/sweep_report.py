@@ -22,7 +22,12 @@ from spelltune.jsonl import read_jsonl_objects
 from spelltune.spelling.metrics import BOOTSTRAP_SAMPLES, Interval, bootstrap_ci, paired_differences
 
 REFERENCE_RUN = "reference"
-CONTROL_RUN = "control"
+CONTROL_RUN = "control"  # and every run named control-...: trained without the spelling data's facts
+
+
+def is_control(name: str) -> bool:
+    """Whether a sweep run is a control run (never selected, drawn apart)."""
+    return name == CONTROL_RUN or name.startswith(CONTROL_RUN + "-")
 METRICS = {"letter count": "eval_letter_count", "letter position": "eval_letter_position",
            "mean": "eval_letter_accuracy"}
 
@@ -92,8 +97,8 @@ def difference_interval(first: list[float], second: list[float], seed: int = 0) 
 
 
 def selected_run(runs: list[SweepRun], metric: str = "eval_letter_accuracy") -> SweepRun | None:
-    """The spelling run (never the control) with the best validation `metric`; the first listed wins a tie."""
-    candidates = [r for r in runs if r.name != CONTROL_RUN and r.summary.get(metric) is not None]
+    """The spelling run (never a control) with the best validation `metric`; the first listed wins a tie."""
+    candidates = [r for r in runs if not is_control(r.name) and r.summary.get(metric) is not None]
     return max(candidates, key=lambda r: r.summary[metric]) if candidates else None
 
 
@@ -191,13 +196,13 @@ def plot_importance(effect_rows: list[dict[str, Any]], path: Path) -> Path:
     values = [r["effect"]["value"] for r in rows]
     errors = [[r["effect"]["value"] - r["effect"]["low"] for r in rows],
               [r["effect"]["high"] - r["effect"]["value"] for r in rows]]
-    colours = ["#C44E52" if r["run"] == CONTROL_RUN else "#4C72B0" for r in rows]
+    colours = ["#C44E52" if is_control(r["run"]) else "#4C72B0" for r in rows]
     axis.barh(range(len(rows)), values, xerr=errors, color=colours, capsize=3)
     axis.set_yticks(range(len(rows)), [f"{r['run']}\n({r['changed']})" for r in rows], fontsize=7)
     axis.invert_yaxis()
     axis.axvline(0, color="black", linewidth=0.8)
     axis.set_xlabel("validation mean letter accuracy minus the reference run's (95% bootstrap interval)")
-    axis.set_title("What each change did (one change at a time; red: the control data)")
+    axis.set_title("What each change did (one change at a time; red: control data)")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -215,7 +220,7 @@ def plot_curves(runs: list[SweepRun], path: Path, base_value: float | None = Non
     for run in runs:
         if run.curve:
             steps, values = zip(*run.curve)
-            axis.plot(steps, values, marker="o", linestyle="--" if run.name == CONTROL_RUN else "-", label=run.name)
+            axis.plot(steps, values, marker="o", linestyle="--" if is_control(run.name) else "-", label=run.name)
     if base_value is not None:
         axis.axhline(base_value, color="black", linestyle=":", label="base (no training)")
     axis.set_xlabel("optimizer step")
@@ -246,8 +251,9 @@ def render_sweep_section(sweep_dir: Path, out_dir: Path, evals: list[dict[str, A
                               base.summary["eval_letter_accuracy"] if base else None)
     chosen = selected_run(runs)
     lines = ["## The sweep", "",
-             f"{len(runs)} runs, each changing one thing of `{REFERENCE_RUN}` (`{CONTROL_RUN}`: the same training "
-             "on sentence continuations with no spelling). Validation: letter-count and letter-position questions "
+             f"{len(runs)} runs, each changing one thing of `{REFERENCE_RUN}` (`control`: the same training "
+             "on sentence continuations with no spelling; `control-mismatched`: the spelling rows with each prompt "
+             "given another word's answer, the format without the facts). Validation: letter-count and letter-position questions "
              f"on validation words ({per_type} per kind), asked with the test's few-shot prompt; each run keeps its "
              "best validation checkpoint (steps: total, and kept). 95% bootstrap intervals.", "",
              run_table(runs, base), ""]

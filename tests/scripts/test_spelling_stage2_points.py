@@ -17,7 +17,8 @@ STAGE1 = {"reference": [], "control": ["data.path=c"], "lr-1e-3": ["lr=1e-3"], "
 
 def test_the_long_run_and_second_seeds_follow_the_best_spelling_runs_not_the_control():
     rows = [{"run": "reference", "eval_letter_accuracy": 0.30}, {"run": "control", "eval_letter_accuracy": 0.50},
-            {"run": "lr-1e-3", "eval_letter_accuracy": 0.40}, {"run": "rank-4", "eval_letter_accuracy": None}]
+            {"run": "lr-1e-3", "eval_letter_accuracy": 0.40}, {"run": "rank-4", "eval_letter_accuracy": None},
+            {"run": "control-mismatched", "eval_letter_accuracy": 0.9}]
     points = stage2.stage2_points(rows, STAGE1, long_steps=1500, every=300)
     assert list(points)[:4] == list(STAGE1) and points["control"] == ["data.path=c"]
     assert points["long-lr-1e-3"] == ["lr=1e-3", "max_steps=1500", "eval.every_steps=300", "save_every_steps=300"]

@@ -66,3 +66,28 @@ def test_same_seed_same_bytes(control_dir, tiny_spelling_data, tiny_model_dir, t
 def test_a_folder_without_spelling_data_is_an_input_error(tmp_path, tiny_model_dir):
     with pytest.raises(InputError, match="spelltune spelling build"):
         build_control_dataset(tmp_path, tmp_path / "out", str(tiny_model_dir))
+
+
+@pytest.fixture(scope="module")
+def mismatched_dir(tiny_spelling_data, tiny_model_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("mismatched")
+    build_control_dataset(tiny_spelling_data, out, str(tiny_model_dir), seed=0, kind="mismatched")
+    return out
+
+
+def test_mismatched_rows_keep_each_prompt_and_template_but_answer_about_another_word(mismatched_dir,
+                                                                                      tiny_spelling_data):
+    control, spelling = _rows(mismatched_dir / "train.jsonl"), _rows(tiny_spelling_data / "train.jsonl")
+    assert [r["input"] for r in control] == [r["input"] for r in spelling]
+    assert sorted(r["output"] for r in control) != [r["output"] for r in spelling]
+    for mine, theirs in zip(control, spelling):
+        assert mine["answer_about"] != theirs["word"]
+        assert mine["category"] == f"mismatched/{theirs['category']}"
+        donors = [r for r in spelling if r["output"] == mine["output"]]
+        assert all(d["word"] != theirs["word"] for d in donors)  # never an answer about its own word
+        assert all(d["category"].split("/")[0] == theirs["category"].split("/")[0] for d in donors)  # same order
+
+
+def test_an_unknown_control_kind_is_an_input_error(tiny_spelling_data, tmp_path, tiny_model_dir):
+    with pytest.raises(InputError, match="continuation, mismatched"):
+        build_control_dataset(tiny_spelling_data, tmp_path / "out", str(tiny_model_dir), kind="shuffled")

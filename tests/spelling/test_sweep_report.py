@@ -20,6 +20,7 @@ RUNS = {  # name: (overrides, method, validation count, position, kept step)
     "control": (["data.path=runs/spelling/control"], "lora", 0.60, 0.30, 60),
     "lr-1e-3": (["lr=1e-3"], "lora", 0.50, 0.30, 120),
     "full": (["method=full", "lr=2e-5"], "full", 0.30, 0.10, 60),
+    "control-mismatched": (["data.path=runs/spelling/control-mismatched"], "lora", 0.70, 0.40, 60),
 }
 
 
@@ -47,19 +48,19 @@ def sweep_dir(tmp_path):
 
 def test_selection_is_the_best_spelling_run_on_validation_never_the_control(sweep_dir):
     runs = read_sweep_runs(sweep_dir)
-    assert [r.name for r in runs] == ["reference", "control", "lr-1e-3", "full"]  # unfinished left out
+    assert [r.name for r in runs] == ["reference", "control", "lr-1e-3", "full", "control-mismatched"]
     assert selected_run(runs).name == "lr-1e-3"
 
 
 def test_effects_are_differences_from_the_reference_with_intervals(sweep_dir):
     rows = {r["run"]: r for r in effects(read_sweep_runs(sweep_dir))}
-    assert set(rows) == {"control", "lr-1e-3", "full"}
+    assert set(rows) == {"control", "lr-1e-3", "full", "control-mismatched"}
     assert rows["lr-1e-3"]["effect"]["value"] == pytest.approx(0.10)
     assert rows["full"]["effect"]["value"] == pytest.approx(-0.10)
     effect = rows["lr-1e-3"]["effect"]
     assert effect["low"] < 0.10 < effect["high"] and effect["high"] - effect["low"] < 0.25  # n=200 per side
     importance = factor_importance(list(rows.values()))
-    assert importance["data.path"] == pytest.approx(0.15) and list(importance)[0] == "data.path"
+    assert importance["data.path"] == pytest.approx(0.25) and list(importance)[0] == "data.path"
 
 
 def test_the_section_tables_every_run_and_writes_its_plots(sweep_dir, tmp_path):
