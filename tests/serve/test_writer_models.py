@@ -159,3 +159,42 @@ def test_what_a_writer_taught_still_applies_on_top_of_their_own_model(served, st
     for sentence in ("I drink teh now", "We drink teh then"):  # rejected in two contexts: everywhere
         add_feedback_event(store, ann.id, sentence, {**suggestion, "offset": sentence.index("teh")}, "rejected")
     assert correct("ann") == "I drink teh"  # her model proposed tea; her rejections filtered it out
+
+
+def test_a_model_evicted_while_correcting_a_request_finishes_it(store, tmp_path, http):
+    import threading
+
+    from tests.serve.conftest import RunningServer
+
+    tokens = {name: accounts.add_writer(store, name)[1] for name in ("ann", "bob")}
+    set_writer_model(store, "ann", "/models/ann")
+    set_writer_model(store, "bob", "/models/bob")
+    models = Models({"/models/ann": "tea", "/models/bob": "tee"})
+    settings = ServeSettings(dictionary_path=tmp_path / "d.txt", feedback_path=tmp_path / "f.jsonl", rate_limit=0,
+                             max_writer_models=1, max_batch_lines=1, request_timeout=20)  # a line per model call
+    server = RunningServer(create_app(ScriptedCorrector(), settings, store=store, load_model=models.load,
+                                      release_model=models.released.append)).start()
+
+    def correct(name: str, text: str) -> str:
+        answer = http.post(f"{server.url}/v1/correct", json={"text": text},
+                           headers={"Authorization": f"Bearer {tokens[name]}"})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["text"]
+
+    try:
+        correct("ann", "warm up")  # ann's model loaded
+        ann_model = models.loaded["/models/ann"]
+        ann_model.release.clear()  # her next batch is held inside the model
+        ann_model.entered.clear()
+        answers = {}
+        ann_thread = threading.Thread(target=lambda: answers.setdefault("ann", correct("ann", "one teh\ntwo teh")))
+        ann_thread.start()
+        assert ann_model.entered.wait(10)
+        assert correct("bob", "teh") == "tee"  # bob's model evicts ann's mid-request
+        assert models.released == ["/models/ann"]
+        ann_model.release.set()
+        ann_thread.join(timeout=30)
+        assert answers["ann"] == "one tea\ntwo tea"  # her second line, queued at eviction, by her model too
+        assert ann_model.calls[-2:] == [["one teh"], ["two teh"]]
+    finally:
+        server.stop()
