@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from functools import lru_cache
 
@@ -26,14 +27,30 @@ def cached_engine(spec: str, engine: str = "auto", device: str | None = None, dt
     return _engine_for_files(spec, model_files_stamp(spec), engine, device, dtype, compute_type, trust_remote_code)
 
 
-@lru_cache(maxsize=4)
+# Engines loaded so far (the four used last), by spec, model files and engine settings.
+_ENGINES: OrderedDict[tuple, object] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+_MAX_ENGINES = 4
+
+
 def _engine_for_files(spec: str, files_stamp: str, engine: str, device: str | None, dtype: str,
                       compute_type: str, trust_remote_code: bool):
     """`cached_engine`'s store: the files' stamp is part of the key, so changed files make a new entry."""
     from spelltune.engine import load_engine
 
-    return load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type,
-                       trust_remote_code=trust_remote_code)
+    key = (spec, files_stamp, engine, device, dtype, compute_type, trust_remote_code)
+    with _ENGINES_LOCK:
+        if key in _ENGINES:
+            _ENGINES.move_to_end(key)
+            return _ENGINES[key]
+    loaded = load_engine(spec, engine=engine, device=device, dtype=dtype, compute_type=compute_type,
+                         trust_remote_code=trust_remote_code)
+    with _ENGINES_LOCK:
+        loaded = _ENGINES.setdefault(key, loaded)  # another thread's copy, if it was quicker
+        _ENGINES.move_to_end(key)
+        while len(_ENGINES) > _MAX_ENGINES:
+            _ENGINES.popitem(last=False)
+    return loaded
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +99,19 @@ def forget_loaded_models() -> None:
     """Drop every engine and corrector this process loaded (their memory goes with the last user)."""
     with _LM_CORRECTORS_LOCK:
         _LM_CORRECTORS.clear()
-    _engine_for_files.cache_clear()
+    with _ENGINES_LOCK:
+        _ENGINES.clear()
+
+
+def forget_loaded_model(spec: str) -> None:
+    """Drop the engines and correctors this process loaded for `spec` (a server evicting a writer's model):
+    its weights are freed once nothing else uses them."""
+    with _LM_CORRECTORS_LOCK:
+        for key in [key for key in _LM_CORRECTORS if key[0] == spec]:
+            del _LM_CORRECTORS[key]
+    with _ENGINES_LOCK:
+        for key in [key for key in _ENGINES if key[0] == spec]:
+            del _ENGINES[key]
 
 
 def _lm_corrector(spec: str, config: CorrectorConfig) -> Corrector:

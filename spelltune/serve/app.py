@@ -1,4 +1,5 @@
-"""The HTTP API and web editor of `spelltune serve`: one corrector, loaded once, behind a batching queue.
+"""The HTTP API and web editor of `spelltune serve`: one corrector, loaded once, behind a batching queue (and
+writers' own models, loaded when first used: writer_models.py).
 
 `create_app(corrector, settings, store)` builds the FastAPI app from its routers; `spelltune serve` runs it
 with uvicorn. Endpoints: `POST /v1/correct` (routes_correct.py), LanguageTool-compatible `POST /v2/check` and
@@ -11,6 +12,7 @@ OpenAPI docs at `/docs`. Who may call what is in auth.py; what the routes share 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -41,7 +43,7 @@ async def _batching_worker(app: FastAPI):
     server: ServerState = app.state.server
     server.start_worker()
     yield
-    server.worker.close()
+    server.stop_workers()
     if app.state.owns_store:
         server.store.close()
 
@@ -52,9 +54,13 @@ def prepare_store(settings: ServeSettings) -> tuple[Store, ImportReport]:
     return store, import_local_files(store, settings.dictionary_path, settings.feedback_path)
 
 
-def create_app(corrector: Corrector, settings: ServeSettings | None = None, store: Store | None = None) -> FastAPI:
+def create_app(corrector: Corrector, settings: ServeSettings | None = None, store: Store | None = None, *,
+               load_model: Callable[[str], Corrector] | None = None,
+               release_model: Callable[[str], None] | None = None) -> FastAPI:
     """The FastAPI app serving `corrector` with `settings`' limits (one batching worker per app) and `store`'s
-    writers (by default the store `prepare_store(settings)` opens, closed with the app)."""
+    writers (by default the store `prepare_store(settings)` opens, closed with the app). With `load_model(spec)`,
+    a writer with a model of their own is corrected by it (up to `settings.max_writer_models` loaded at once,
+    `release_model(spec)` called on eviction); without it, every writer by `corrector`."""
     settings = settings or ServeSettings()
     app = FastAPI(title="spelltune", version="0.1.0", lifespan=_batching_worker,
                   description="A private, local typo and spelling corrector: its own API, a "
@@ -63,7 +69,8 @@ def create_app(corrector: Corrector, settings: ServeSettings | None = None, stor
     if store is None:
         store, _ = prepare_store(settings)
     app.state.server = ServerState(corrector, settings, store, RateLimiter(settings.rate_limit, settings.rate_burst),
-                                   LocalFiles(settings.dictionary_path, settings.feedback_path))
+                                   LocalFiles(settings.dictionary_path, settings.feedback_path),
+                                   load_model=load_model, release_model=release_model)
     app.add_middleware(CORSMiddleware, allow_origin_regex=EXTENSION_ORIGINS, allow_methods=["GET", "POST"],
                        allow_headers=["*"])
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

@@ -5,7 +5,8 @@ the first waiting request, waits `gather_ms` for others, and corrects up to `max
 from them with one `correct_lines` call, sharing the batch fairly: a long request is corrected over
 several calls, and shorter ones that arrive meanwhile join those calls instead of waiting for it to
 finish. Each request gets back exactly its own lines' corrections, in order. A request whose caller
-gave up (its time limit passed) is dropped before its next lines reach the model.
+gave up (its time limit passed) is dropped before its next lines reach the model. A closed worker corrects
+the lines already queued, then stops; it refuses new ones (`WorkerStopped`).
 
 A request may carry its writer's spelling preferences: with a corrector that takes them
 (`takes_preferences`), each line goes to `correct_lines(lines, preferences=[...])` with its own writer's,
@@ -27,6 +28,10 @@ from spelltune.correct.preferences import SpellingPreferences
 
 class QueueFull(Exception):
     """The queue in front of the model is full; the caller should retry later."""
+
+
+class WorkerStopped(Exception):
+    """The worker was closed (its model evicted or the server stopping): ask another one."""
 
 
 @dataclass
@@ -85,12 +90,15 @@ class BatchingWorker:
     async def correct(self, lines: list[str], timeout: float | None = None,
                       preferences: SpellingPreferences | None = None) -> list[Correction]:
         """The corrections of `lines`, written by a writer with these spelling `preferences` (used only when the
-        corrector takes them); QueueFull when the queue is full, TimeoutError past `timeout` s."""
+        corrector takes them); QueueFull when the queue is full, TimeoutError past `timeout` s, WorkerStopped
+        once the worker is closed."""
         if not lines:
             return []
         loop = asyncio.get_running_loop()
         job = _Job(list(lines), loop.create_future(), loop, preferences or None)
         with self._condition:
+            if self._stopping:
+                raise WorkerStopped("this worker was closed")
             if len(self._jobs) >= self.max_queue:
                 raise QueueFull(f"{len(self._jobs)} requests are waiting for the model")
             self._jobs.append(job)
@@ -101,22 +109,28 @@ class BatchingWorker:
             job.abandoned = True
             raise
 
-    def close(self) -> None:
-        """Stop the worker after the batch in progress."""
+    @property
+    def stopped(self) -> bool:
+        """Whether the worker was closed (it may still be correcting lines queued before)."""
+        return self._stopping
+
+    def close(self, wait: bool = True) -> None:
+        """Refuse new requests, correct the lines already queued, then stop; with `wait`, wait (5 s at most)."""
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
-        self._thread.join(timeout=5)
+        if wait and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
 
     def _take_batch(self) -> list[tuple[_Job, int, int]]:
         """(job, start, end) slices of waiting jobs' lines: a fair share each, then the rest in order."""
         with self._condition:
             while not self._jobs and not self._stopping:
                 self._condition.wait()
-            if self._stopping:
+            if not self._jobs:  # stopping, with nothing left to correct
                 return []
             deadline = time.monotonic() + self.gather_seconds
-            while True:
+            while not self._stopping:
                 pending = sum(len(job.lines) - job.taken for job in self._jobs)
                 remaining = deadline - time.monotonic()
                 if pending >= self.max_batch_lines or remaining <= 0:
@@ -150,8 +164,9 @@ class BatchingWorker:
         while True:
             slices = self._take_batch()
             if not slices:
-                if self._stopping:
-                    return
+                with self._condition:
+                    if self._stopping and not self._jobs:
+                        return
                 continue
             all_lines = [line for job, start, end in slices for line in job.lines[start:end]]
             self.stats.busy = True

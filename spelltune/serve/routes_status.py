@@ -13,9 +13,10 @@ router = APIRouter()
 
 @router.get("/healthz", tags=["server"])
 async def healthz(server: CurrentServer) -> dict:
-    """Liveness and load: the model, the queue and what the batching worker has done."""
+    """Liveness and load: the model, the queue, what the batching worker has done, writers' models loaded."""
     worker = server.worker
     stats = worker.stats if worker else None
+    writer_models = server.writer_models
     return {
         "status": "ok",
         "model": server.corrector.name,
@@ -27,6 +28,9 @@ async def healthz(server: CurrentServer) -> dict:
             "largest_batch_requests": stats.largest_batch_requests if stats else 0,
             "errors": stats.errors if stats else 0,
         },
+        # How many writers' own models are loaded (never their paths: this route is open).
+        "writer_models": {"loaded": len(writer_models.loaded) if writer_models else 0,
+                          "max": writer_models.max_models if writer_models else 0},
     }
 
 

@@ -1,5 +1,5 @@
-"""CLI wrapper for `spelltune serve`: open the database, load one corrector, then run the HTTP API and editor
-with uvicorn. Off loopback it refuses to start until writers (accounts) exist: one shared dictionary is
+"""CLI wrapper for `spelltune serve`: open the database, load one corrector (writers' own models load when first
+used, with the same settings), then run the HTTP API and editor with uvicorn. Off loopback it refuses to start until writers (accounts) exist: one shared dictionary is
 never exposed to a network."""
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def serve_command(
     max_body_kb: Annotated[int, typer.Option(min=1, help="Largest request body in KB; larger ones get 413.")] = 64,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one request may take; then 504.")] = 120.0,
     queue: Annotated[int, typer.Option(min=1, help="Requests that may wait for the model; past it 503 with Retry-After.")] = 128,
+    max_writer_models: Annotated[int, typer.Option(min=0, help="Writers' own models (kept by `spelltune adapt --writer`) loaded at once, each another copy of the weights; the one used least recently makes way (0: every writer gets --model).")] = 2,
 ) -> None:
     """Serve the corrector over HTTP: a web editor at /, its API, and a LanguageTool-compatible /v2/check."""
     from spelltune.cli_support import quiet_libraries
@@ -67,7 +68,9 @@ def serve_command(
         from spelltune.serve.app import ServeSettings, create_app
     except ModuleNotFoundError as missing:
         raise InputError(f"`spelltune serve` needs {missing.name}: pip install 'spelltune[serve]'") from None
-    from spelltune.correct.load import load_corrector
+    from functools import partial
+
+    from spelltune.correct.load import forget_loaded_model, load_corrector
     from spelltune.serve.app import prepare_store
     from spelltune.serve.personal import default_dictionary_path, default_feedback_path
     from spelltune.serve.store.accounts import accounts_configured
@@ -77,6 +80,7 @@ def serve_command(
     serve_settings = ServeSettings(
         model=model, max_body_bytes=max_body_kb * 1024, request_timeout=timeout, max_queue=queue,
         database_url=database, loopback=loopback, rate_limit=rate_limit, rate_burst=rate_burst,
+        max_writer_models=max_writer_models,
         dictionary_path=dictionary or default_dictionary_path(), feedback_path=feedback or default_feedback_path(),
     )
     check_port_free(host, port)
@@ -103,7 +107,9 @@ def serve_command(
     except BaseException:
         store.close()
         raise
-    app = create_app(corrector, serve_settings, store=store)
+    # A writer's own model is loaded as the server's was: the same corrector settings and engine.
+    app = create_app(corrector, serve_settings, store=store, release_model=forget_loaded_model,
+                     load_model=partial(load_corrector, config=settings, engine=engine))
     shown_host = f"[{host}]" if ":" in host else host
     print(f"spelltune serve: editor at http://{shown_host}:{port}/  API docs at http://{shown_host}:{port}/docs  "
           f"(LanguageTool API: http://{shown_host}:{port}/v2)", file=sys.stderr, flush=True)

@@ -1,4 +1,4 @@
-"""`spelltune writers add|list|revoke|token|export|erase`: the accounts of a `spelltune serve` database.
+"""`spelltune writers add|list|revoke|token|model|export|erase`: the accounts of a `spelltune serve` database.
 
 Each command is a thin wrapper over spelltune.serve.store.accounts / writer_data. A token is printed once,
 alone on stdout (for scripts); only its hash is stored.
@@ -15,6 +15,8 @@ import typer
 DatabaseOption = Annotated[Optional[str], typer.Option(
     "--database", envvar="SPELLTUNE_DATABASE_URL",
     help="Database URL (default: SQLite in the user data dir; postgresql://user:pass@host/db for replicas).")]
+
+SERVER_MODEL = "server model"  # what `list` and `model` show for a writer corrected by the server's own model
 
 app = typer.Typer(name="writers", no_args_is_help=True, add_completion=False,
                   help="Writers (accounts) of `spelltune serve`: each has a token, a dictionary and feedback of their own.")
@@ -53,7 +55,7 @@ def add_command(name: Annotated[str, typer.Argument(help="The writer's name (let
 
 @app.command("list")
 def list_command(database: DatabaseOption = None) -> None:
-    """List the writers: name, when added, active or revoked."""
+    """List the writers: name, when added, active or revoked, and the model their text is corrected with."""
     from spelltune.serve.store.accounts import list_writers
 
     store = _store(database)
@@ -65,7 +67,7 @@ def list_command(database: DatabaseOption = None) -> None:
         print("no writers: a server on loopback runs in single-user mode (no sign-in)", file=sys.stderr)
     for writer in writers:
         status = f"revoked {_when(writer.revoked_at)}" if writer.revoked_at else "active"
-        print(f"{writer.name}\tadded {_when(writer.created)}\t{status}")
+        print(f"{writer.name}\tadded {_when(writer.created)}\t{status}\t{writer.model_spec or SERVER_MODEL}")
 
 
 @app.command("revoke")
@@ -96,6 +98,29 @@ def token_command(name: Annotated[str, typer.Argument(help="The writer who needs
     print(token)
     print(f"new token for {name.strip().lower()!r} (shown only now); the earlier ones no longer work",
           file=sys.stderr)
+
+
+@app.command("model")
+def model_command(name: Annotated[str, typer.Argument(help="The writer whose model to show or clear.")],
+                  clear: Annotated[bool, typer.Option("--clear", help="Correct them with the server's own model again.")] = False,
+                  database: DatabaseOption = None) -> None:
+    """Show the model a writer's text is corrected with (set by `spelltune adapt --writer` when it keeps an
+    adapter), or clear it."""
+    from spelltune.serve.store.writer_model import clear_writer_model, writer_model
+
+    store = _store(database)
+    try:
+        spec = clear_writer_model(store, name) if clear else writer_model(store, name)
+    finally:
+        store.close()
+    shown = name.strip().lower()
+    if not clear:
+        print(spec or SERVER_MODEL)
+    elif spec is None:
+        print(f"{shown!r} already uses the server's own model", file=sys.stderr)
+    else:
+        print(f"{shown!r} now uses the server's own model (was {spec}; its folder is left where it is)",
+              file=sys.stderr)
 
 
 @app.command("export")

@@ -7,7 +7,8 @@ replay of general pairs (a `spelltune data build` folder) so the model does not 
 train a small LoRA continuing from the writer's current model (`train_model` with configs/train/adapt.yaml).
 Then both models correct the held-out sentences: the new one is kept only if it reproduces more of the
 accepted fixes less the rejected suggestions it shows again, and (with `general_check_pairs`) does
-not lose sentence exact match on general validation pairs. `decision.json` says which and why.
+not lose sentence exact match on general validation pairs. `decision.json` says which and why; with a writer of the server's database (`--writer`), a kept model becomes
+theirs there (`record_writer_decision`: writers.model_spec), and the server corrects their text with it.
 """
 
 from __future__ import annotations
@@ -126,6 +127,37 @@ def read_writer_feedback(name: str, database_url: str | None = None) -> list[dic
         return feedback_records(store, find_writer(store, name).id)
     finally:
         store.close()
+
+
+def writer_current_model(name: str, database_url: str | None = None) -> str | None:
+    """The model spec the server corrects the writer `name` with (their kept adapter), None for the server's
+    own model; AccountError for an unknown writer."""
+    from spelltune.serve.store import open_store
+    from spelltune.serve.store.writer_model import writer_model
+
+    store = open_store(database_url)
+    try:
+        return writer_model(store, name)
+    finally:
+        store.close()
+
+
+def record_writer_decision(result: AdaptResult, name: str, database_url: str | None = None) -> str | None:
+    """When `result` kept a new model, make it the model the server corrects the writer `name` with (the kept
+    run folder's absolute path, so any working directory finds it) and return that spec; when it did not,
+    leave the writer's model as it is and return None."""
+    if not result.kept:
+        return None
+    from spelltune.serve.store import open_store
+    from spelltune.serve.store.writer_model import set_writer_model
+
+    spec = str(Path(result.model).resolve())
+    store = open_store(database_url)
+    try:
+        set_writer_model(store, name, spec)
+    finally:
+        store.close()
+    return spec
 
 
 def split_held_out(sentences: list[SentenceFeedback], share: float, seed: int) -> tuple[list, list]:

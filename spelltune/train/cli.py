@@ -78,7 +78,7 @@ def adapt_command(
     feedback: Annotated[Optional[Path], typer.Option("--feedback", help="The writer's feedback log (feedback.jsonl from `spelltune serve`).")] = None,
     writer: Annotated[Optional[str], typer.Option("--writer", help="Or: the writer's name in the server's database (see `spelltune writers list`; `local` on a one-person server).")] = None,
     database: Annotated[Optional[str], typer.Option("--database", envvar="SPELLTUNE_DATABASE_URL", help="With --writer: the server's database URL (default: the one `spelltune serve` opens).")] = None,
-    model: Annotated[str, typer.Option("--model", help="The writer's current model spec.")] = "default",
+    model: Annotated[Optional[str], typer.Option("--model", help="The writer's current model spec (default: with --writer, the model the server corrects them with; else `default`).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for data, run and decision.json (default: runs/adapt/<feedback name or writer>).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Train config (default: configs/train/adapt.yaml).")] = None,
     overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Override a train config key (repeatable).")] = None,
@@ -89,7 +89,8 @@ def adapt_command(
 ) -> None:
     """Train one writer's adapter on their accepted corrections; keep it only if it beats their current model."""
     from spelltune.errors import InputError
-    from spelltune.train.adapt import DEFAULT_CONFIG, AdaptSettings, adapt_writer, read_feedback_file, read_writer_feedback
+    from spelltune.train.adapt import (DEFAULT_CONFIG, AdaptSettings, adapt_writer, read_feedback_file,
+                                       read_writer_feedback, record_writer_decision, writer_current_model)
     from spelltune.train.config import load_train_config
 
     if (feedback is None) == (writer is None):
@@ -98,6 +99,8 @@ def adapt_command(
     if database is not None and writer is None:
         raise InputError("--database goes with --writer NAME")
     records = read_feedback_file(feedback) if feedback is not None else read_writer_feedback(writer, database)
+    if model is None:
+        model = (writer_current_model(writer, database) if writer is not None else None) or "default"
     if not replay.is_dir():
         raise InputError(f"--replay {replay}: not a folder; give one written by `spelltune data build`")
     train_config = load_train_config(config or DEFAULT_CONFIG, overrides or [])
@@ -107,7 +110,13 @@ def adapt_command(
     out_dir = out or Path("runs") / "adapt" / (feedback.stem if feedback is not None else writer)
     result = adapt_writer(records, model, replay, out_dir, config=train_config, settings=settings)
     verdict = "kept" if result.kept else "not kept"
-    typer.echo(f"{verdict}: {result.reason}; use --model {result.model} ({out_dir / 'decision.json'})")
+    if writer is None:
+        typer.echo(f"{verdict}: {result.reason}; use --model {result.model} ({out_dir / 'decision.json'})")
+        return
+    recorded = record_writer_decision(result, writer, database)
+    where = (f"the server now corrects {writer}'s text with {recorded}" if recorded else
+             f"{writer} keeps the model they had ({model})")
+    typer.echo(f"{verdict}: {result.reason}; {where} ({out_dir / 'decision.json'})")
 
 
 def register(app: typer.Typer) -> None:

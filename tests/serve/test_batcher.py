@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from spelltune.correct.corrector import Correction
-from spelltune.serve.batcher import BatchingWorker, QueueFull
+from spelltune.serve.batcher import BatchingWorker, QueueFull, WorkerStopped
 
 
 class Recorder:
@@ -121,3 +121,24 @@ def test_a_corrector_that_takes_no_preferences_gets_the_lines_alone():
     result = asyncio.run(scenario())
     worker.close()
     assert [c.output for c in result] == ["TEH"] and recorder.calls == [["teh"]]
+
+
+def test_a_closed_worker_corrects_what_was_queued_then_stops_and_refuses_new_lines():
+    recorder = Recorder()
+    worker = BatchingWorker(recorder.correct_lines, max_batch_lines=2, gather_ms=1)
+
+    async def scenario():
+        recorder.gate.clear()
+        queued = asyncio.create_task(worker.correct([f"line {n}" for n in range(5)]))
+        while not recorder.calls:
+            await asyncio.sleep(0.01)
+        worker.close(wait=False)  # as when its model is evicted: mid-request
+        with pytest.raises(WorkerStopped):
+            await worker.correct(["late"])
+        recorder.gate.set()
+        return await asyncio.wait_for(queued, 10)
+
+    result = asyncio.run(scenario())
+    assert [c.output for c in result] == [f"LINE {n}" for n in range(5)]  # all of it, over three calls
+    worker._thread.join(timeout=5)
+    assert worker.stopped and not worker._thread.is_alive()

@@ -87,3 +87,48 @@ def test_a_port_in_use_is_one_error_line_before_the_model_loads(run_cli):
     assert result.exit_code == 2
     assert "in use" in result.stderr and "--port" in result.stderr
     assert "loading model" not in result.stderr
+
+
+def test_serve_corrects_a_writer_with_their_own_model_and_falls_back_with_one_warning(run_cli, tmp_path):
+    import httpx
+
+    from spelltune.serve.store import open_store
+    from spelltune.serve.store.writer_model import set_writer_model
+    from tests.serve.conftest import free_port
+
+    database = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    tokens = {name: run_cli(["writers", "add", name, "--database", database]).stdout.strip()
+              for name in ("ann", "bob", "carol")}
+    store = open_store(database)
+    set_writer_model(store, "ann", "identity")  # a classic corrector: the real loader, and no weights to load
+    set_writer_model(store, "carol", str(tmp_path / "deleted-run"))
+    store.close()
+    port = free_port()
+    env = {**os.environ, "SPELLTUNE_DATA_DIR": str(tmp_path), "SPELLTUNE_DATABASE_URL": database}
+    process = subprocess.Popen([sys.executable, "-m", "spelltune", "serve", "--model", "symspell", "--port", str(port),
+                                "--max-writer-models", "1"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.5)
+
+        def correct(name: str) -> httpx.Response:
+            return httpx.post(f"http://127.0.0.1:{port}/v1/correct", json={"text": "I beleive it"},
+                              headers={"Authorization": f"Bearer {tokens[name]}"}, timeout=60)
+
+        assert correct("ann").json()["text"] == "I beleive it"  # her model (identity) changes nothing
+        assert correct("bob").json()["text"] == "I believe it"  # the server's (symspell)
+        first, second = correct("carol"), correct("carol")
+        assert first.status_code == second.status_code == 200 and first.json()["text"] == "I believe it"
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json()["writer_models"] == {"loaded": 1, "max": 1}
+    finally:
+        process.terminate()
+        stderr = process.communicate(timeout=30)[1].decode()
+    assert stderr.count("cannot load the writer model") == 1 and "deleted-run" in stderr
+    assert "Traceback" not in stderr

@@ -49,6 +49,8 @@ def test_add_prints_the_token_once_and_list_never_does(writers, database_url):
     (("add", "two words"), "not a valid writer name"),
     (("add", "local"), "built-in single-user writer"),
     (("erase", "ann"), "--yes"),
+    (("model", "nobody"), "no writer named 'nobody'"),
+    (("model", "nobody", "--clear"), "no writer named 'nobody'"),
 ])
 def test_bad_names_are_one_error_line_and_exit_2(writers, args, message):
     writers("add", "ann")
@@ -78,3 +80,25 @@ def test_a_bad_database_url_is_one_error_line(run_cli):
     result = run_cli(["writers", "list", "--database", "postgresql://u:hunter2@127.0.0.1:1/x"])
     assert result.exit_code == 2 and "cannot open the database" in result.stderr
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_model_shows_and_clears_the_model_a_writer_is_corrected_with(writers, database_url):
+    from spelltune.serve.store import open_store
+    from spelltune.serve.store.writer_model import set_writer_model, writer_model
+
+    writers("add", "ann")
+    writers("add", "bob")
+    shown = writers("model", "ann")
+    assert shown.exit_code == 0 and shown.stdout.strip() == "server model"
+    store = open_store(database_url)
+    try:
+        set_writer_model(store, "ann", "/runs/adapt/ann/run")
+        assert writers("model", "ANN").stdout.strip() == "/runs/adapt/ann/run"
+        assert writers("list").stdout.splitlines()[0].endswith("\tactive\t/runs/adapt/ann/run")
+        assert writers("list").stdout.splitlines()[1].endswith("\tactive\tserver model")
+        cleared = writers("model", "ann", "--clear")
+        assert cleared.exit_code == 0 and "was /runs/adapt/ann/run" in cleared.stderr and cleared.stdout == ""
+        assert writer_model(store, "ann") is None
+        assert "already uses the server's own model" in writers("model", "ann", "--clear").stderr
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from spelltune.errors import InputError
+from spelltune.errors import AccountError, InputError
 from spelltune.train.adapt import (AdaptSettings, FeedbackScore, adapt_writer, feedback_sentences, keep_new,
                                    split_held_out)
 from spelltune.train.config import config_from_dict
@@ -142,3 +142,71 @@ def test_the_shipped_adapt_preset_loads():
 
     config = config_from_dict(yaml.safe_load(Path(DEFAULT_CONFIG).read_text()))
     assert config.method == "lora" and config.eval.every_steps == 0
+
+
+def _decision(kept: bool, model: str) -> "AdaptResult":
+    from spelltune.train.adapt import AdaptResult
+
+    return AdaptResult(kept, "why", model, FeedbackScore(), FeedbackScore(), 9, 9, 3)
+
+
+def test_a_kept_adapter_becomes_the_writers_model_in_the_database_and_a_rejected_one_changes_nothing(tmp_path,
+                                                                                                  monkeypatch):
+    pytest.importorskip("sqlalchemy")
+    from spelltune.serve.store import accounts, open_store
+    from spelltune.serve.store.writer_model import writer_model
+    from spelltune.train.adapt import record_writer_decision, writer_current_model
+
+    url = f"sqlite:///{tmp_path / 'spelltune.db'}"
+    store = open_store(url)
+    accounts.add_writer(store, "ann")
+    accounts.add_writer(store, "bob")
+    store.close()
+    monkeypatch.chdir(tmp_path)
+    assert record_writer_decision(_decision(False, "default"), "ann", url) is None
+    assert writer_current_model("ann", url) is None
+    kept = record_writer_decision(_decision(True, "runs/adapt/ann/run"), "ann", url)
+    assert kept == str(tmp_path / "runs" / "adapt" / "ann" / "run")  # absolute: the server runs elsewhere
+    assert record_writer_decision(_decision(False, kept), "ann", url) is None  # a later loser leaves it
+    store = open_store(url)
+    try:
+        assert writer_model(store, "ann") == kept and writer_model(store, "bob") is None
+    finally:
+        store.close()
+    with pytest.raises(AccountError, match="no writer named 'zed'"):
+        record_writer_decision(_decision(True, "runs/x"), "zed", url)
+
+
+def test_adapt_for_a_writer_starts_from_their_model_and_records_what_it_keeps(run_cli, tmp_path, tiny_dataset_dir,
+                                                                              monkeypatch):
+    pytest.importorskip("sqlalchemy")
+    import spelltune.train.adapt as adapt_module
+    from spelltune.serve.store import accounts, open_store
+    from spelltune.serve.store.writer_model import set_writer_model, writer_model
+
+    url = f"sqlite:///{tmp_path / 'spelltune.db'}"
+    store = open_store(url)
+    accounts.add_writer(store, "ann")
+    accounts.add_writer(store, "bob")
+    set_writer_model(store, "bob", "/runs/bob/old")
+    store.close()
+    started_from, outcome = [], {"kept": True}
+
+    def fake_adapt(records, model, replay, out_dir, **_):  # training is tested above; here what the CLI records
+        started_from.append(model)
+        return _decision(outcome["kept"], str(out_dir / "run") if outcome["kept"] else model)
+
+    monkeypatch.setattr(adapt_module, "adapt_writer", fake_adapt)
+    replay = ["--replay", str(tiny_dataset_dir), "--database", url]
+    ann = run_cli(["adapt", "--writer", "ann", "--out", str(tmp_path / "ann"), *replay])
+    assert ann.exit_code == 0, ann.stderr
+    assert f"now corrects ann's text with {tmp_path / 'ann' / 'run'}" in ann.stdout
+    outcome["kept"] = False
+    bob = run_cli(["adapt", "--writer", "bob", "--out", str(tmp_path / "bob"), *replay])
+    assert bob.exit_code == 0 and "bob keeps the model they had (/runs/bob/old)" in bob.stdout
+    assert started_from == ["default", "/runs/bob/old"]  # each from the model the server corrects them with
+    store = open_store(url)
+    try:
+        assert writer_model(store, "ann") == str(tmp_path / "ann" / "run") and writer_model(store, "bob") == "/runs/bob/old"
+    finally:
+        store.close()

@@ -3,7 +3,7 @@ personal dictionaries and feedback events (what those teach is rebuilt from them
 
 `open_store(url)` opens SQLite (the default, in the user data directory) or PostgreSQL (for replicas
 sharing one database) and upgrades it to the newest schema. One module per job: `accounts` (writers,
-tokens), `dictionary`, `feedback`, `writer_data` (export, erase), `legacy_import` (the
+tokens), `writer_model` (the model a writer's text is corrected with), `dictionary`, `feedback`, `writer_data` (export, erase), `legacy_import` (the
 single-user files of earlier versions).
 """
 

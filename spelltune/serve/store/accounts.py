@@ -25,13 +25,15 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]*")
 
 @dataclass(frozen=True)
 class WriterInfo:
-    """A writer as listed: name, when added, when revoked (None: active), how many tokens still work."""
+    """A writer as listed: name, when added, when revoked (None: active), how many tokens still work, the model
+    their text is corrected with (None: the server's)."""
 
     id: int
     name: str
     created: datetime
     revoked_at: datetime | None
     active_tokens: int
+    model_spec: str | None = None
 
 
 def normalize_name(name: str) -> str:
@@ -111,7 +113,7 @@ def list_writers(store: Store) -> list[WriterInfo]:
     query = (select(Writer, func.coalesce(active.c.tokens, 0)).outerjoin(active, active.c.writer_id == Writer.id)
              .where(Writer.name != LOCAL_WRITER).order_by(Writer.name))
     with store.session() as session:
-        return [WriterInfo(writer.id, writer.name, writer.created, writer.revoked_at, tokens)
+        return [WriterInfo(writer.id, writer.name, writer.created, writer.revoked_at, tokens, writer.model_spec)
                 for writer, tokens in session.execute(query)]
 
 

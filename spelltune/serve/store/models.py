@@ -65,6 +65,9 @@ class Writer(Base):
     # Grows by one in every transaction that changes this writer's feedback events: a server that built
     # something from the events (serve/writer_learning.py) knows it is current when this has not moved.
     feedback_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The model spec this writer's text is corrected with (an absolute path to a kept `spelltune adapt` run);
+    # None: the server's own model (store/writer_model.py).
+    model_spec: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class Token(Base):
