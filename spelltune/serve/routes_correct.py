@@ -51,11 +51,14 @@ class CorrectResponse(BaseModel):
     suggestions: list[Suggestion]
     refused: list[Refused]
     model: str
+    own_model: bool = Field(False, description="Whether the writer's own model (spelltune adapt) corrected it.")
 
 
 @router.post("/v1/correct", response_model=CorrectResponse, tags=["spelltune"])
 async def correct(request: CorrectRequest, server: CurrentServer, writer: CurrentWriter) -> dict:
     """Correct the text: every suggestion with its place, kind and confidence, and the refused proposals."""
-    text, placed = await server.correct_text(request.text, writer.writer_id)
-    suggestions, refused = suggestion_dicts(placed)
-    return {"text": text, "suggestions": suggestions, "refused": refused, "model": server.corrector.name}
+    checked = await server.correct_text(request.text, writer.writer_id)
+    suggestions, refused = suggestion_dicts(checked.placements)
+    model = f"{server.corrector.name} + your own model" if checked.own_model else server.corrector.name
+    return {"text": checked.text, "suggestions": suggestions, "refused": refused, "model": model,
+            "own_model": checked.own_model}

@@ -24,7 +24,7 @@ async def _check(server: ServerState, writer: Caller, text: Optional[str], data:
     entry = languagetool.language_entry(language)
     if entry is None:  # not English: nothing to say, as LanguageTool with no rules for it
         return languagetool.check_response([], {"name": language or "", "code": language or ""})
-    _, placed = await server.correct_text(plain.text, writer.writer_id)
+    placed = (await server.correct_text(plain.text, writer.writer_id)).placements
     if replace_lone_surrogates(plain.text) != plain.text:
         plain = languagetool.PlainText(replace_lone_surrogates(plain.text), plain.origin, plain.document_length)
     suggestions, _ = suggestion_dicts(placed)

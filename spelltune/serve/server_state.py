@@ -50,6 +50,16 @@ class ServeSettings:
     feedback_path: Path = field(default_factory=default_feedback_path)
 
 
+@dataclass
+class CheckedText:
+    """A writer's text as the server corrected it: the output, each line's placed correction, and whether the
+    writer's own model (`spelltune adapt`) did it rather than the server's."""
+
+    text: str
+    placements: list[LinePlacement]
+    own_model: bool = False
+
+
 class CorrectorFailed(Exception):
     """The corrector raised while correcting a batch: the request gets 500, the server goes on."""
 
@@ -116,7 +126,7 @@ class ServerState:
             return self.worker
         return await self.writer_models.worker_for(spec, timeout=self.settings.request_timeout) or self.worker
 
-    async def correct_text(self, text: str, writer_id: int) -> tuple[str, list[LinePlacement]]:
+    async def correct_text(self, text: str, writer_id: int) -> CheckedText:
         """`text` corrected line by line as `spelltune fix` corrects it (the same lines asked, each answer kept
         only when it keeps its line) by the writer's own model if they have one (else the server's), with their
         preferred fixes, less their dictionary words and the changes they rejected there (learning.py); each
@@ -145,7 +155,7 @@ class ServerState:
             placed.append(LinePlacement(offset, correction))
             output.append(correction.output + line.ending)
             offset += len(line.text) + len(line.ending)
-        return "".join(output), placed
+        return CheckedText("".join(output), placed, own_model=worker is not self.worker)
 
 
 def current_server(request: Request) -> ServerState:

@@ -198,3 +198,13 @@ def test_a_model_evicted_while_correcting_a_request_finishes_it(store, tmp_path,
         assert ann_model.calls[-2:] == [["one teh"], ["two teh"]]
     finally:
         server.stop()
+
+
+def test_the_answer_says_whose_model_corrected_it(served):
+    client, _, _, default, tokens = served
+    for name, own in (("ann", True), ("bob", False), ("carol", False)):  # carol's model cannot load
+        answer = client.post("/v1/correct", json={"text": "I drink teh"},
+                             headers={"Authorization": f"Bearer {tokens[name]}"}).json()
+        assert answer["own_model"] is own
+        assert answer["model"] == (f"{default.name} + your own model" if own else default.name)
+        assert "/models/" not in answer["model"]  # never a server path
