@@ -94,6 +94,17 @@ def _listed_accented_words() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def short_words() -> frozenset[str]:
+    """The two-letter words that are right as written: the dictionary's own (strict: not known_words(), whose
+    wider list holds "ir", "od", "va") and lexicon/short_words.txt (interjections, titles, abbreviations)."""
+    from importlib.resources import files
+
+    text = (files("spelltune.correct") / "lexicon" / "short_words.txt").read_text(encoding="utf-8")
+    listed = {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return frozenset(w for w in english_words() if len(w) == 2) | frozenset(listed)
+
+
 def is_english_word(word: str) -> bool:
     """Whether `word` (case and surrounding punctuation ignored) is a correctly spelled English word."""
     core = strip_edge_punctuation(word).lower()

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, contractions
 from spelltune.correct.dictionary import (dictionary_neighbours, is_accented_word, known_words, match_case,
-                                          without_accents)
+                                          short_words, without_accents)
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.preferences import SpellingPreferences
 from spelltune.correct.protected import ends_sentence, protected_kind
@@ -67,6 +67,11 @@ class RescoreSettings:
     # suggestion they reject. Names in capitals are never candidates (see find_misspellings).
     unknown_word_penalty: float = 3.0
     min_word_length: int = 3  # shorter non-words ("u", "ur") are chat style or abbreviations
+    # Two-letter words no strict list knows ("bz", "ir": dictionary.short_words) are decided too, with
+    # stronger evidence than longer ones: candidates one edit away only, and keeping the word pays
+    # `short_word_unknown_penalty` instead of `unknown_word_penalty`.
+    short_words: bool = False
+    short_word_unknown_penalty: float = 0.0
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
@@ -110,13 +115,19 @@ def find_misspellings(text: str, settings: RescoreSettings) -> list[Misspelling]
         core = strip_edge_punctuation(token)
         starts_here = sentence_start
         sentence_start = ends_sentence(token)
-        if len(core) < settings.min_word_length or not _may_be_misspelled(core, settings):
+        short = settings.short_words and len(core) == 2 and settings.min_word_length > 2
+        if (len(core) < settings.min_word_length and not short) or not _may_be_misspelled(core, settings):
             continue
-        if protected_kind(token, starts_here) is not None or core.lower() in known_words():
+        if protected_kind(token, starts_here) is not None or _is_known(core, short):
             continue
         offset = match.start() + token.index(core)
         found.append(Misspelling(offset, offset + len(core), core))
     return found
+
+
+def _is_known(core: str, short: bool) -> bool:
+    """Whether a word list knows the word: the strict two-letter list for a short word, else known_words()."""
+    return core.lower() in short_words() if short else core.lower() in known_words()
 
 
 def _may_be_misspelled(core: str, settings: RescoreSettings) -> bool:
@@ -130,8 +141,10 @@ def _may_be_misspelled(core: str, settings: RescoreSettings) -> bool:
 
 
 def dictionary_candidates(word: str, settings: RescoreSettings) -> list[tuple[str, int]]:
-    """Dictionary words within `max_edit_distance` of `word`, in its case, with their distance."""
-    ranked = dictionary_neighbours(word, settings.max_edit_distance)[: settings.max_candidates]
+    """Dictionary words within `max_edit_distance` of `word` (one edit for a two-letter word), in its case,
+    with their distance."""
+    reach = 1 if len(word) <= 2 else settings.max_edit_distance
+    ranked = dictionary_neighbours(word, reach)[: settings.max_candidates]
     return [(match_case(word, term), distance) for term, distance, _ in ranked]
 
 
@@ -161,7 +174,8 @@ class Slot:
         if self.kind == "confusion":
             return [0.0 if variant.lower() == self.written.lower() else settings.confusion_margin
                     for variant in self.variants]
-        return [settings.distance_penalty * distance + (0.0 if known else settings.unknown_word_penalty)
+        unknown = settings.short_word_unknown_penalty if len(self.written) <= 2 else settings.unknown_word_penalty
+        return [settings.distance_penalty * distance + (0.0 if known else unknown)
                 - (settings.preference_bonus if self.favoured and variant == self.favoured else 0.0)
                 for variant, distance, known in zip(self.variants, self.distances, self.known)]
 
@@ -286,7 +300,8 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings,
         start + len(current),
         variants,
         [spelling_distance(written, variant, settings) for variant in variants],
-        [variant.lower() in known_words() or variant.lower() in contractions().values() for variant in variants],
+        [_is_known(variant, settings.short_words and len(variant) == 2) or variant.lower() in contractions().values()
+         for variant in variants],
         written=written,
         favoured=favoured,
     )

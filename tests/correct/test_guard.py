@@ -384,3 +384,12 @@ def test_a_contraction_never_loses_its_contracted_part(source, proposed):
 def test_a_contraction_may_get_its_apostrophe_back():
     assert guard_correction("Theyd like to join us.", "They'd like to join us.").output == "They'd like to join us."
 
+
+
+@pytest.mark.parametrize("source, proposal", [
+    ("I went bz bus", "I went by bus"),
+    ("it ir late", "it is late"),
+    ("a cup od tea", "a cup of tea"),
+])
+def test_a_two_letter_typo_may_be_fixed_by_one_edit(source, proposal):
+    assert guard_correction(source, proposal, GuardConfig()).output == proposal

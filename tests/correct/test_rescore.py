@@ -374,3 +374,32 @@ def test_an_accented_misspelling_gets_the_plain_dictionary_spelling_the_context_
     # A correct accented word is never a slot, however much the model would like its plain form.
     kept = [("a naïve idea at the café", "a naïve idea at the café")]
     assert _PreferringScorer({"a naive idea at the cafe": 0.0}, SETTINGS).rescore_many(kept) == [kept[0][0]]
+
+
+SHORT = RescoreSettings(short_words=True)
+
+
+def test_two_letter_typos_are_decided_only_with_short_words_on_and_right_ones_never():
+    text = "I went bz bus, ir was late and we od it an hour ok."
+    assert [m.word for m in find_misspellings(text, SETTINGS)] == []  # off by default: as before
+    assert [m.word for m in find_misspellings(text, SHORT)] == ["bz", "ir", "od"]
+    right = "It is an ox, oh no, so we go on up to it if he is by me at my TV in Mr. Li's ad."
+    assert find_misspellings(right, SHORT) == []  # right two-letter words, a name, an acronym, a title
+
+
+def test_a_two_letter_typo_gets_one_edit_candidates_and_keeping_it_pays_less():
+    candidates = dict(dictionary_candidates("bz", SHORT))
+    assert "by" in candidates and all(distance == 1 for distance in candidates.values())
+    [slot] = [s for s in find_slots("I went bz bus", "I went bz bus", SHORT) if s.kind == "misspelling"]
+    assert slot.written == "bz" and "by" in slot.variants
+    kept, by = slot.penalties(SHORT)[0], slot.penalties(SHORT)[slot.variants.index("by")]
+    assert kept == 0.0 and by == SHORT.distance_penalty  # keeping pays short_word_unknown_penalty (0), not 3
+    stricter = RescoreSettings(short_words=True, short_word_unknown_penalty=1.5)
+    assert slot.penalties(stricter)[0] == 1.5
+
+
+def test_the_wide_lists_two_letter_junk_is_no_reason_to_keep_a_typo():
+    from spelltune.correct.dictionary import known_words, short_words
+
+    assert {"ir", "od", "va"} <= known_words() and not {"ir", "od", "va"} & short_words()
+    assert {"an", "is", "of", "ok", "oh", "mr"} <= short_words()
