@@ -72,6 +72,13 @@ class RescoreSettings:
     # `short_word_unknown_penalty` instead of `unknown_word_penalty`.
     short_words: bool = False
     short_word_unknown_penalty: float = 0.0
+    # A misspelling that is two dictionary words run together ("inspite", "alot") gets the split as a
+    # candidate, one edit away (the space).
+    split_words: bool = False
+    # Edits a candidate of a long word (`long_word_length` letters or more) may be away: 3 reaches the far
+    # misspellings of long words ("sommony" -> "commonly") that 2 leaves to a wrong near word.
+    long_word_distance: int = 2
+    long_word_length: int = 8
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
@@ -144,8 +151,27 @@ def dictionary_candidates(word: str, settings: RescoreSettings) -> list[tuple[st
     """Dictionary words within `max_edit_distance` of `word` (one edit for a two-letter word), in its case,
     with their distance."""
     reach = 1 if len(word) <= 2 else settings.max_edit_distance
+    if len(word) >= settings.long_word_length:
+        reach = max(reach, settings.long_word_distance)
     ranked = dictionary_neighbours(word, reach)[: settings.max_candidates]
-    return [(match_case(word, term), distance) for term, distance, _ in ranked]
+    found = [(match_case(word, term), distance) for term, distance, _ in ranked]
+    if settings.split_words:
+        found += [(match_case(word, split), 1) for split in word_splits(word)]
+    return found
+
+
+def word_splits(word: str, limit: int = 2) -> list[str]:
+    """`word` cut into two dictionary words ("inspite" -> "in spite"), the commonest pairs first; each part
+    two letters or more, or "a"/"i"."""
+    from spelltune.correct.dictionary import word_frequencies
+
+    lower, frequencies = word.lower(), word_frequencies()
+    pairs = []
+    for cut in range(1, len(lower)):
+        left, right = lower[:cut], lower[cut:]
+        if all((len(part) >= 2 or part in ("a", "i")) and part in frequencies for part in (left, right)):
+            pairs.append((min(frequencies[left], frequencies[right]), f"{left} {right}"))
+    return [split for _, split in sorted(pairs, reverse=True)[:limit]]
 
 
 @dataclass(frozen=True)
@@ -300,8 +326,8 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings,
         start + len(current),
         variants,
         [spelling_distance(written, variant, settings) for variant in variants],
-        [_is_known(variant, settings.short_words and len(variant) == 2) or variant.lower() in contractions().values()
-         for variant in variants],
+        [all(_is_known(part, settings.short_words and len(part) == 2) for part in variant.split())
+         or variant.lower() in contractions().values() for variant in variants],
         written=written,
         favoured=favoured,
     )

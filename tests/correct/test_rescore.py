@@ -403,3 +403,26 @@ def test_the_wide_lists_two_letter_junk_is_no_reason_to_keep_a_typo():
 
     assert {"ir", "od", "va"} <= known_words() and not {"ir", "od", "va"} & short_words()
     assert {"an", "is", "of", "ok", "oh", "mr"} <= short_words()
+
+
+def test_two_words_run_together_get_their_split_as_a_candidate_only_with_split_words_on():
+    from spelltune.correct.rescore import word_splits
+
+    assert word_splits("inspite")[0] == "in spite" and "a lot" in word_splits("alot")
+    assert word_splits("qzxv") == []
+    assert "in spite" not in dict(dictionary_candidates("inspite", SETTINGS))  # off by default
+    split_on = RescoreSettings(split_words=True)
+    assert dict(dictionary_candidates("Inspite", split_on))["In spite"] == 1
+    [slot] = [s for s in find_slots("I came inspite of it", "I came inspite of it", split_on)
+              if s.kind == "misspelling"]
+    index = slot.variants.index("in spite")
+    assert slot.known[index] and slot.penalties(split_on)[index] == split_on.distance_penalty
+
+
+def test_long_words_may_reach_three_edits_away_when_asked():
+    far = RescoreSettings(long_word_distance=3, max_candidates=50)
+    near = RescoreSettings(max_candidates=50)
+    assert max(d for _, d in dictionary_candidates("accomodatoin", near)) <= 2
+    assert 3 in {d for _, d in dictionary_candidates("acommodatoin", far)}
+    assert max(d for _, d in dictionary_candidates("tought", far)) <= 2  # short words keep the usual reach
+
