@@ -151,6 +151,8 @@ def _error_count(complexity: str, words: int, config: DataConfig) -> int:
         return 1
     if complexity == "medium":
         return min(3, max(2, round(config.word_error_rate * words)), config.max_errors_per_sentence)
+    if complexity == "dense":
+        return max(4, round(config.dense_word_error_rate * words))
     return min(config.max_errors_per_sentence, max(4, round(2 * config.word_error_rate * words)))
 
 
@@ -219,7 +221,7 @@ def generate_split_pairs(
             pairs.append(CorrectionPair(text, text, category, f"{sentence.source}|clean", (), "none"))
             continue
         complexity = rng.choices(complexity_names, complexity_weights)[0]
-        pool = pools[(category, complexity == "complex")]
+        pool = pools[(category, complexity in ("complex", "dense"))]
         for _ in range(4 * len(sentences) if len(sentences) < 50 else 200):
             sentence = pool.next()
             count = _error_count(complexity, len(words_in(sentence.text)), config)
@@ -248,7 +250,7 @@ def generate_split_pairs(
                     category,
                     f"{sentence.source}|{origin}",
                     tuple(corrupted.error_types),
-                    complexity_of(corrupted.error_count),
+                    "dense" if complexity == "dense" and corrupted.error_count >= 4 else complexity_of(corrupted.error_count),
                 )
             )
             break

@@ -59,7 +59,7 @@ def write_card(
         "Pairs of text with errors (`input`) and its correction (`output`), one JSON object per line in",
         "`train.jsonl`, `validation.jsonl` and `test.jsonl`, with `category`, `source`",
         "(`<sentence source>|<error origin>`: `clean`, `synthetic` or the human misspelling corpus),",
-        "`error_types` and `complexity` (simple = 1 error, medium = 2-3, complex = 4+).",
+        "`error_types` and `complexity` (simple = 1 error, medium = 2-3, complex = 4+, dense = a quarter of the words or more when drawn so).",
         f"Seed {config.seed}; the same config and seed give byte-identical files.",
         "",
         "## Sources and licenses",

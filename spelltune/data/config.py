@@ -21,7 +21,7 @@ CATEGORIES: tuple[str, ...] = (
     "real_misspelling",
     "case",
 )
-COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "complex")
+COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "complex", "dense")
 
 SENTENCE_SOURCE_KINDS = ("embedded", "files", "hf_disk", "hf_hub")
 MISSPELLING_SOURCE_KINDS = ("codespell", "mitton", "norvig", "toefl", "feedback")
@@ -84,7 +84,8 @@ class DataConfig:
             "case": 0.07,
         }
     )
-    # simple = 1 error; medium = 2-3; complex = 4 or more.
+    # simple = 1 error; medium = 2-3; complex = 4 or more; dense = `dense_word_error_rate` of the words
+    # (at least 4, past max_errors_per_sentence: the drafts of writers who misspell one word in four).
     complexity_mix: dict[str, float] = field(
         default_factory=lambda: {"simple": 0.4, "medium": 0.4, "complex": 0.2}
     )
@@ -94,6 +95,8 @@ class DataConfig:
     # Share of words corrupted in medium (x1) and complex (x2) sentences, within the bounds above.
     word_error_rate: float = 0.15
     max_errors_per_sentence: int = 6
+    # Share of words corrupted in dense sentences (adjacent and short words included).
+    dense_word_error_rate: float = 0.25
     # Share of pairs written fully lowercase on both sides (learner text); the target stays correct.
     lowercase_share: float = 0.3
     # Share of a category's extra errors drawn from the same category (the rest from any).
@@ -104,7 +107,8 @@ class DataConfig:
         if self.pairs < 1:
             raise ConfigError("pairs must be at least 1")
         for name in ("validation_fraction", "test_fraction", "heldout_word_fraction", "lowercase_share",
-                     "same_category_share", "pass_through_confusable_share", "word_error_rate"):
+                     "same_category_share", "pass_through_confusable_share", "word_error_rate",
+                     "dense_word_error_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, not {value}")

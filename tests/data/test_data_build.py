@@ -201,3 +201,18 @@ def test_corrected_words_aligns_word_by_word() -> None:
     assert corrected_words("he cried, the has", "she cried, he has") == {"she", "he"}
     assert corrected_words("a sen tence here", "a sentence here") == {"sentence"}
     assert corrected_words("stood infront of it", "stood in front of it") == {"in", "front"}
+
+
+def test_dense_sentences_have_a_quarter_of_their_words_wrong_and_adjacent_errors(tmp_path: Path) -> None:
+    config = load_data_config(QUICK, ["pairs=400", "complexity_mix={simple: 0.5, dense: 0.5}"])
+    build_dataset(config, tmp_path)
+    rows = [r for r in _rows(tmp_path / "train.jsonl") if r["complexity"] == "dense"]
+    assert len(rows) > 100
+    rates, adjacent = [], 0
+    for row in rows:
+        words = row["output"].split()
+        changed = [i for i, (a, b) in enumerate(zip(row["input"].split(), words)) if a != b]
+        rates.append(len(changed) / len(words))
+        adjacent += any(b - a == 1 for a, b in zip(changed, changed[1:]))
+    assert sum(rates) / len(rates) >= 0.2  # a quarter asked; some errors merge or split words
+    assert adjacent > len(rows) / 2
