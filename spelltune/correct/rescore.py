@@ -30,7 +30,7 @@ spelling distance alone would make it pay. The guard judges it like every other 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spelltune.correct.confusion import MIRROR_LETTERS, confusion_partners, contractions
 from spelltune.correct.dictionary import (dictionary_neighbours, is_accented_word, known_words, match_case,
@@ -79,6 +79,9 @@ class RescoreSettings:
     # misspellings of long words ("sommony" -> "commonly") that 2 leaves to a wrong near word.
     long_word_distance: int = 2
     long_word_length: int = 8
+    # Misspellings next to each other ("yusic cido") are decided once more, each with its neighbours'
+    # decisions in place of their misspelled forms, so one wrong neighbour does not spoil the other's context.
+    adjacent_misspellings: bool = False
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
@@ -333,6 +336,11 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings,
     )
 
 
+def _adjacent(text: str, first: Slot, second: Slot) -> bool:
+    """Whether nothing but spaces and punctuation lies between two slots (no other word)."""
+    return not any(character.isalnum() for character in text[first.end : second.start])
+
+
 def _apply(text: str, slots: list[Slot], choices: list[str]) -> str:
     # Last word first, so the offsets of the words before it stay valid.
     for slot, chosen in reversed(list(zip(slots, choices))):
@@ -396,6 +404,8 @@ class CandidateRescorer:
                 penalties.append(slot.penalties(self.settings))
         scores = iter(self.decisive_scores(requests, penalties))
         all_choices = [[slot.choose(next(scores), self.settings) for slot in sentence_slots] for sentence_slots in slots]
+        if self.settings.adjacent_misspellings:
+            self._redecide_adjacent(pairs, slots, all_choices)
         self._recheck_confusions([corrected for _, corrected in pairs], slots, all_choices)
         return [_apply(corrected, sentence_slots, choices)
                 for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices)]
@@ -452,6 +462,30 @@ class CandidateRescorer:
                     scores[index][i] = value
                     best[index] = max(best[index], value - penalties[index][i])
         return scores
+
+    def _redecide_adjacent(self, pairs: list[tuple[str, str]], slots: list[list[Slot]],
+                           choices: list[list[str]]) -> None:
+        """Each misspelling next to another misspelling that changed is decided again (in place) with every
+        other word's decision applied, all such words of all sentences in one batch."""
+        jobs, requests, penalties = [], [], []
+        for index, ((source, corrected), sentence_slots) in enumerate(zip(pairs, slots)):
+            for i, slot in enumerate(sentence_slots):
+                neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(sentence_slots)
+                              and _adjacent(corrected, sentence_slots[min(i, j)], sentence_slots[max(i, j)])]
+                if slot.kind != "misspelling" or not any(
+                        sentence_slots[j].kind == "misspelling" and choices[index][j] != sentence_slots[j].variants[0]
+                        for j in neighbours):
+                    continue
+                others = [k for k in range(len(sentence_slots)) if k != i]
+                text = _apply(corrected, [sentence_slots[k] for k in others], [choices[index][k] for k in others])
+                shift = sum(len(choices[index][k]) - (sentence_slots[k].end - sentence_slots[k].start)
+                            for k in others if k < i)
+                moved = replace(slot, start=slot.start + shift, end=slot.end + shift)
+                jobs.append((index, i))
+                requests.append(self.slot_request(source, text, moved))
+                penalties.append(slot.penalties(self.settings))
+        for (index, i), scores in zip(jobs, self.decisive_scores(requests, penalties)):
+            choices[index][i] = slots[index][i].choose(scores, self.settings)
 
     def _recheck_confusions(self, texts: list[str], slots: list[list[Slot]], choices: list[list[str]]) -> None:
         """Words are decided independently, so two changes can prop each other up ("tow hour" -> "two our":

@@ -426,3 +426,18 @@ def test_long_words_may_reach_three_edits_away_when_asked():
     assert 3 in {d for _, d in dictionary_candidates("acommodatoin", far)}
     assert max(d for _, d in dictionary_candidates("tought", far)) <= 2  # short words keep the usual reach
 
+
+
+def test_neighbouring_misspellings_are_decided_again_with_each_others_decisions():
+    # Beside the misspelled "cido", "basic" reads best for "yusic"; once "cido" is decided ("city"), "music" does.
+    table = {"a basic cido": -28.0, "a music cido": -31.0, "a yusic city": -25.0,
+             "a music city": -5.0, "a basic city": -12.0}
+    pair = [("a yusic cido", "a yusic cido")]
+    assert _PreferringScorer(table, RescoreSettings()).rescore_many(pair) == ["a basic city"]
+    together = _PreferringScorer(table, RescoreSettings(adjacent_misspellings=True))
+    assert together.rescore_many(pair) == ["a music city"]
+    # Misspellings with a word between them are not neighbours: decided once, as before.
+    apart = {"a basic and cido": -28.0, "a music and cido": -31.0, "a yusic and city": -25.0,
+             "a music and city": -5.0, "a basic and city": -12.0}
+    assert _PreferringScorer(apart, RescoreSettings(adjacent_misspellings=True)).rescore_many(
+        [("a yusic and cido", "a yusic and cido")]) == ["a basic and city"]
