@@ -281,9 +281,10 @@ def render_sweep_section(sweep_dir: Path, out_dir: Path, evals: list[dict[str, A
                          f"{_ci(run.interval('eval_letter_accuracy'))} |")
         lines.append("")
     if chosen is not None:
+        tested = (" The test split was scored once, for it, the base and the controls; it chose nothing."
+                  if control_label else " (Validation only: no test evaluation is part of this report.)")
         lines += [f"**Selected on validation:** `{chosen.name}` (validation mean "
-                  f"{_ci(chosen.interval('eval_letter_accuracy'))}). The test split was scored once, for it, the base "
-                  "and the control; it chose nothing.", ""]
+                  f"{_ci(chosen.interval('eval_letter_accuracy'))}).{tested}", ""]
     control = next((e for e in evals if e["label"] == control_label), None) if control_label else None
     if control is not None:
         others = [e for e in evals[1:] if e is not control]
