@@ -13,9 +13,9 @@ names to their personal dictionary (spelltune/evaluate/simulated_editing.py). Mo
 (serve/learning.py), `adapt` (immediate plus `spelltune adapt` between sessions, when it is available).
 
 Per session and mode: errors corrected, wrong suggestions shown, errors missed. Writes `<out>.json`,
-`<out>.md` (the table, printed too) and `<out>.png` (wrong suggestions per session per mode). The model
-costs ~1-2 s per sentence on 2 CPU cores: 4 writers x 5 sessions x 20 sentences x 2 modes is roughly
-half an hour (a line the `none` mode already checked with no preferences is not checked again).
+`<out>.md` (the table, printed too) and `<out>.png` (wrong suggestions per session per mode). The JSON
+records how many lines the model ran and the wall time; a line the `none` mode already checked with no
+preferences is not checked again.
 """
 
 from __future__ import annotations
