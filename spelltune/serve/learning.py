@@ -98,7 +98,7 @@ class LearnedItem:
     replacement: str
     times: int
     everywhere: bool = False  # a rejection that holds in every context
-    contexts: tuple[str, ...] = ()  # where a rejection holds, as "before … after"
+    contexts: tuple[str, ...] = ()  # where a rejection holds, as the words around it read ("in Leeds now")
     last_time: str | None = None
 
     def to_json_dict(self) -> dict:
@@ -213,7 +213,7 @@ class LearnedPreferences:
         listed = [LearnedItem(_preference_id(key), "preferred", item.original, item.replacement, item.times,
                               last_time=item.last_time) for key, item in self.preferences.items()]
         for key, item in self.rejections.items():
-            contexts = tuple(_describe(context, self.rules.context_words) for context in item.contexts)
+            contexts = tuple(_describe(context, self.rules.context_words, item.original) for context in item.contexts)
             listed.append(LearnedItem(_rejection_id(key), "rejected", item.original, item.replacement, item.times,
                                       everywhere=self._everywhere(item), contexts=contexts, last_time=item.last_time))
         return listed
@@ -237,9 +237,10 @@ class LearnedPreferences:
                 "items": [item.to_json_dict() for item in self.items()]}
 
 
-def _describe(context: tuple[str, ...], words: int) -> str:
+def _describe(context: tuple[str, ...], words: int, original: str) -> str:
+    """The context as the writer wrote it, their word in its place ("in Leeds now"), for people to read."""
     before, after = " ".join(context[:words]).strip(), " ".join(context[words:]).strip()
-    return f"{before or '^'} … {after or '$'}"
+    return " ".join(part for part in (before, original, after) if part)
 
 
 def records_teaching(records: list[Mapping], item_id: str) -> list[int]:

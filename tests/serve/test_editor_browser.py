@@ -95,23 +95,31 @@ def test_a_person_checks_accepts_rejects_and_adds_a_word(serve, scripted, browse
     assert (tmp_path / "editor-suggestions.png").stat().st_size > 10_000
 
 
-def test_a_writer_signs_in_with_their_token_where_the_server_has_accounts(serve, scripted, browser_page):
+def _server_with_writer_ann(serve, scripted, page) -> str:
+    """A server with accounts (the writer ann) open in `page`; ann's token."""
     from spelltune.serve.store import accounts, open_store
-    from spelltune.serve.store.dictionary import dictionary_words
 
     store = open_store()  # the database the server below opens (in this test's data folder)
     try:
         _, token = accounts.add_writer(store, "ann")
     finally:
         store.close()
-    server = serve(scripted)
+    page.goto(serve(scripted).url + "/")
+    return token
+
+
+def test_a_writer_signs_in_with_their_token_where_the_server_has_accounts(serve, scripted, browser_page, tmp_path):
+    from spelltune.serve.store import accounts, open_store
+    from spelltune.serve.store.dictionary import dictionary_words
+
     page = browser_page
     expect = sync_api.expect
-    page.goto(server.url + "/")
+    token = _server_with_writer_ann(serve, scripted, page)
     expect(page.locator("#sign-in")).to_be_visible()
     page.locator("#token-input").fill("st_000000000000_not-a-token")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#sign-in-error")).to_contain_text("not known")
+    page.screenshot(path=str(tmp_path / "editor-sign-in.png"), full_page=True)
 
     page.locator("#token-input").fill(token)
     page.get_by_role("button", name="Sign in").click()
@@ -138,18 +146,10 @@ def test_a_writer_signs_in_with_their_token_where_the_server_has_accounts(serve,
         store.close()
 
 
-def test_a_signed_in_writer_sees_what_was_learned_and_undoes_it_for_good(serve, scripted, browser_page):
-    from spelltune.serve.store import accounts, open_store
-
-    store = open_store()  # the database the server below opens (in this test's data folder)
-    try:
-        _, token = accounts.add_writer(store, "ann")
-    finally:
-        store.close()
-    server = serve(scripted)
+def test_a_signed_in_writer_sees_what_was_learned_and_undoes_it_for_good(serve, scripted, browser_page, tmp_path):
     page = browser_page
     expect = sync_api.expect
-    page.goto(server.url + "/")
+    token = _server_with_writer_ann(serve, scripted, page)
     page.locator("#token-input").fill(token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#account-name")).to_have_text("ann")
@@ -168,12 +168,16 @@ def test_a_signed_in_writer_sees_what_was_learned_and_undoes_it_for_good(serve, 
     expect(page.locator("#account-name")).to_have_text("ann")
     expect(learned).to_have_count(2)
     preferred = learned.filter(has_text="beleive")
-    expect(preferred).to_contain_text("your fix")
-    expect(learned.filter(has_text="alot")).to_contain_text("not suggested in “is … $”")
+    expect(preferred).to_contain_text("Your fix: offered first next time")
+    expect(learned.filter(has_text="alot")).to_contain_text("Not offered again in “is alot”")
+    page.locator("#learned").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "editor-learned.png"), full_page=True)
 
     # The rejection is forgotten: undone here, and still undone after a reload.
-    learned.filter(has_text="alot").get_by_role("button", name="Undo").click()
+    learned.filter(has_text="alot").get_by_role("button", name="Undo").focus()
+    page.keyboard.press("Enter")  # by keyboard: focus moves on to the next Undo, not to the page's start
     expect(learned).to_have_count(1)
+    expect(learned.first.get_by_role("button", name="Undo")).to_be_focused()
     page.reload()
     expect(page.locator("#account-name")).to_have_text("ann")
     expect(learned).to_have_count(1)

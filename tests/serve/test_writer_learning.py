@@ -121,7 +121,7 @@ def test_learned_items_are_listed_undone_for_good_and_private(store, database_ur
         listed = client.get("/v1/learned", headers=ann).json()
         assert [(i["id"], i["kind"], i["original"], i["replacement"], i["times"], i["contexts"])
                 for i in listed["items"]] == [("preferred:becuase", "preferred", "becuase", "because", 2, []),
-                                              ("rejected:leeds>leads", "rejected", "Leeds", "Leads", 1, ["in … now"])]
+                                              ("rejected:leeds>leads", "rejected", "Leeds", "Leads", 1, ["in Leeds now"])]
         assert client.get("/v1/learned", headers=bob).json()["items"] == []
         assert client.delete("/v1/learned/rejected:leeds>leads", headers=bob).status_code == 404  # not bob's
         assert client.delete("/v1/learned/rejected:nothing>here", headers=ann).status_code == 404

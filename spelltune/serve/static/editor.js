@@ -12,6 +12,7 @@
   const autoCheck = $("auto-check");
   const dictionaryList = $("dictionary");
   const learnedList = $("learned");
+  const learnedTitle = $("learned-title");
 
   const CHECK_PAUSE_MS = 900;
   const KIND_LABELS = {
@@ -448,17 +449,24 @@
     }
   }
 
-  function learnedText(item) {
-    const change = `“${item.original}” → “${item.replacement}”`;
+  function learnedChange(item) {
+    return `“${item.original}” → “${item.replacement}”`;
+  }
+
+  function learnedDetail(item) {
     const times = item.times === 1 ? "once" : `${item.times} times`;
-    if (item.kind === "preferred") return `${change}: your fix, favoured (chosen ${times})`;
+    if (item.kind === "preferred") return `Your fix: offered first next time (you chose it ${times}).`;
     const where = item.everywhere ? "anywhere" : item.contexts.map((c) => `“${c}”`).join(", ");
-    return `${change}: not suggested ${item.everywhere ? "" : "in "}${where} (rejected ${times})`;
+    return `Not offered again ${item.everywhere ? "" : "in "}${where} (you said no ${times}).`;
+  }
+
+  function learnedText(item) {
+    return `${learnedChange(item)}: ${learnedDetail(item)}`;
   }
 
   function renderLearned() {
     learnedList.innerHTML = learnedItems.length
-      ? learnedItems.map((item) => `<li data-kind="${escapeHtml(item.kind)}"><span class="what">${escapeHtml(learnedText(item))}</span><button type="button" data-action="unlearn" data-learned-id="${escapeHtml(item.id)}" aria-label="Undo: ${escapeHtml(learnedText(item))}">Undo</button></li>`).join("")
+      ? learnedItems.map((item) => `<li data-kind="${escapeHtml(item.kind)}"><span class="what"><strong class="change">${escapeHtml(learnedChange(item))}</strong> ${escapeHtml(learnedDetail(item))}</span><button type="button" data-action="unlearn" data-learned-id="${escapeHtml(item.id)}" aria-label="Undo: ${escapeHtml(learnedText(item))}">Undo</button></li>`).join("")
       : '<li class="small">Nothing yet.</li>';
   }
 
@@ -467,6 +475,8 @@
       await api(`/v1/learned/${encodeURIComponent(id)}`, { method: "DELETE" });
       setStatus("Undone: spelltune forgot that.");
       await loadLearned();
+      // The pressed button is gone: keep keyboard focus in the panel, on the next Undo or its heading.
+      (learnedList.querySelector("button") || learnedTitle).focus();
       scheduleCheck();
     } catch (error) {
       setStatus(`Could not undo it: ${error.message}`, true);
