@@ -150,18 +150,29 @@ def _decision(kept: bool, model: str) -> "AdaptResult":
     return AdaptResult(kept, "why", model, FeedbackScore(), FeedbackScore(), 9, 9, 3)
 
 
-def test_a_kept_adapter_becomes_the_writers_model_in_the_database_and_a_rejected_one_changes_nothing(tmp_path,
-                                                                                                  monkeypatch):
+@pytest.fixture
+def writers_database(tmp_path) -> str:
+    """A SQLite database URL holding the writers ann and bob."""
     pytest.importorskip("sqlalchemy")
     from spelltune.serve.store import accounts, open_store
-    from spelltune.serve.store.writer_model import writer_model
-    from spelltune.train.adapt import record_writer_decision, writer_current_model
 
     url = f"sqlite:///{tmp_path / 'spelltune.db'}"
     store = open_store(url)
-    accounts.add_writer(store, "ann")
-    accounts.add_writer(store, "bob")
-    store.close()
+    try:
+        accounts.add_writer(store, "ann")
+        accounts.add_writer(store, "bob")
+    finally:
+        store.close()
+    return url
+
+
+def test_a_kept_adapter_becomes_the_writers_model_in_the_database_and_a_rejected_one_changes_nothing(
+        tmp_path, monkeypatch, writers_database):
+    from spelltune.serve.store import open_store
+    from spelltune.serve.store.writer_model import writer_model
+    from spelltune.train.adapt import record_writer_decision, writer_current_model
+
+    url = writers_database
     monkeypatch.chdir(tmp_path)
     assert record_writer_decision(_decision(False, "default"), "ann", url) is None
     assert writer_current_model("ann", url) is None
@@ -178,16 +189,13 @@ def test_a_kept_adapter_becomes_the_writers_model_in_the_database_and_a_rejected
 
 
 def test_adapt_for_a_writer_starts_from_their_model_and_records_what_it_keeps(run_cli, tmp_path, tiny_dataset_dir,
-                                                                              monkeypatch):
-    pytest.importorskip("sqlalchemy")
+                                                                              monkeypatch, writers_database):
     import spelltune.train.adapt as adapt_module
-    from spelltune.serve.store import accounts, open_store
+    from spelltune.serve.store import open_store
     from spelltune.serve.store.writer_model import set_writer_model, writer_model
 
-    url = f"sqlite:///{tmp_path / 'spelltune.db'}"
+    url = writers_database
     store = open_store(url)
-    accounts.add_writer(store, "ann")
-    accounts.add_writer(store, "bob")
     set_writer_model(store, "bob", "/runs/bob/old")
     store.close()
     started_from, outcome = [], {"kept": True}
