@@ -5,18 +5,23 @@ override lists, for designs that are not a full product: one change at a time ar
 full fine-tuning beside LoRA, a run on control data). Each run is a normal run directory
 (`SWEEP_DIR/<name>/`), so `spelltune fix --model`, `spelltune eval --model RUN_DIR ...` and
 `spelltune compare SWEEP_DIR/*/eval` work on it. A finished run (one with train_summary.json) is
-skipped, so an interrupted sweep re-runs only what is missing.
+skipped, so an interrupted sweep re-runs only what is missing. On one process each run is its own
+`spelltune train` process, so its peak memory and time are its own (not the sweep's so far); under a
+distributed launcher every rank trains the runs in turn in-process.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spelltune.errors import ConfigError
+from spelltune.errors import ConfigError, SpelltuneError
 from spelltune.train.config import TrainConfig, load_train_config
 from spelltune.train.run_dir import read_summary
 
@@ -117,8 +122,22 @@ def run_sweep(config_path: Path, points: list[SweepPoint], sweep_dir: Path, over
             print(f"[{number}/{len(points)}] {point.name}: finished before, skipped", flush=True)
             continue
         print(f"[{number}/{len(points)}] {point.name}: {' '.join(point.overrides) or 'the base config'}", flush=True)
-        train_model(config, run_dir, resume=(run_dir / "checkpoints").is_dir())
+        resume = (run_dir / "checkpoints").is_dir()
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            train_model(config, run_dir, resume=resume)
+        else:
+            train_in_own_process(config_path, run_dir, [*overrides, *point.overrides], resume)
     return summarize_sweep(sweep_dir, points, configs, metric)
+
+
+def train_in_own_process(config_path: Path, run_dir: Path, overrides: list[str], resume: bool) -> None:
+    """`spelltune train` for one run in a child process (same interpreter); a failed run stops the sweep."""
+    command = [sys.executable, "-m", "spelltune", "train", str(config_path), "--out", str(run_dir),
+               *itertools.chain.from_iterable(("--set", item) for item in overrides), *(["--resume"] if resume else [])]
+    finished = subprocess.run(command, check=False)
+    if finished.returncode != 0:
+        raise SpelltuneError(f"sweep run {run_dir.name} failed (exit {finished.returncode}); its output is above. "
+                          f"Fix it and run the sweep again: finished runs are skipped")
 
 
 def summarize_sweep(sweep_dir: Path, points: list[SweepPoint], configs: list[TrainConfig], metric: str) -> SweepResult:

@@ -69,3 +69,13 @@ def test_a_bad_points_file_is_one_clear_error(run_cli, tiny_config_file, tmp_pat
     result = run_cli(["sweep", str(tiny_config_file()), "--points", str(points), "--out", str(tmp_path / "s")])
     assert result.exit_code == 2 and message in result.stderr
     assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
+
+
+def test_a_run_that_fails_stops_the_sweep_with_its_name(run_cli, tiny_config_file, tmp_path):
+    config = tiny_config_file(max_steps=1)
+    points = tmp_path / "points.yaml"
+    points.write_text(f"broken: [model={tmp_path / 'no-such-model'}]\nafter: []\n")
+    out = tmp_path / "sweep"
+    result = run_cli(["sweep", str(config), "--points", str(points), "--out", str(out)])
+    assert result.exit_code != 0 and "sweep run broken failed" in result.stderr
+    assert "Traceback" not in result.stderr and not (out / "after").exists()
