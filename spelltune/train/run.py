@@ -103,13 +103,10 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     trainer.accelerator.wait_for_everyone()
     if main_process:
         if config.method != "full":
-            if loaded.adapter_base is not None:
-                set_adapter_base(staging, loaded.adapter_base)
-            else:
-                merge = True  # the base was an adapter merged on load: only merged weights can stand alone
+            set_adapter_base(staging, loaded.adapter_base)
         publish_directory(staging, model_dir)
         if merge:
-            model_dir = save_merged(run_dir, model_dir, loaded.adapter_base, config.method)
+            model_dir = save_merged(run_dir, model_dir, config.method)
         summary["model_dir"] = model_dir.name
         write_summary(run_dir, summary)
         write_manifest(run_dir, model_dir.name, config, summary)
@@ -119,13 +116,11 @@ def train_model(config: TrainConfig, run_dir: Path | str, resume: bool = False, 
     return TrainResult(run_dir=run_dir, model_dir=model_dir, summary=summary)
 
 
-def save_merged(run_dir: Path, model_dir: Path, adapter_base: str | None, method: str) -> Path:
+def save_merged(run_dir: Path, model_dir: Path, method: str) -> Path:
     """Merged full weights in RUN_DIR/merged: the base reloaded in full precision plus the adapter."""
     merged_dir = run_dir / "merged"
     if method == "full":
         return model_dir
-    if adapter_base is None:
-        raise ConfigError("cannot merge: the adapter's base model has no spec to reload it from")
     from spelltune.models.loading import load_model
 
     merged = load_model(str(model_dir), device="cpu", dtype="float32")  # adapters merge on load

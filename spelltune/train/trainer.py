@@ -31,13 +31,13 @@ from spelltune.train.tracking import set_up_trackers
 class TrainingModel:
     """The model to train, its tokenizer, and the spec an adapter should name as its base.
 
-    `adapter_base` is None when the base cannot be named by a spec (it was itself an adapter that
-    got merged on load): such a run must save merged weights.
+    The base may itself be an adapter (the embedded `default`, a writer's adapted model): the loader merges
+    a chain of adapters base first, so the new adapter names the base adapter's spec.
     """
 
     model: Any
     tokenizer: Any
-    adapter_base: str | None
+    adapter_base: str
 
 
 def resolve_precision(config: TrainConfig, device: str) -> str:
@@ -67,11 +67,9 @@ def resolve_device(config: TrainConfig) -> str:
     return device
 
 
-def adapter_base_spec(spec: str) -> str | None:
+def adapter_base_spec(spec: str) -> str:
     """What an adapter's `base_model_name_or_path` should say so spelltune's loader finds the base again."""
-    resolved = resolve_model_spec(spec)
-    if resolved.kind == "adapter_dir" or (Path(spec).is_dir() and resolved.kind == "adapter_dir"):
-        return None
+    resolve_model_spec(spec)  # a spec that names nothing fails here, before training
     if Path(spec).expanduser().exists():
         return str(Path(spec).expanduser().resolve())
     return spec  # a preset name or a hub id

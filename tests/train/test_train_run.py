@@ -178,6 +178,27 @@ def test_merge_saves_full_weights_that_the_manifest_points_at(tiny_model_dir, ti
         assert torch.allclose(merged.model(ids).logits, with_adapter.model(ids).logits, atol=1e-5)
 
 
+def test_an_adapter_trained_on_an_adapter_names_it_and_merges_the_chain(tiny_model_dir, tiny_dataset_dir, tmp_path):
+    """A writer's adapter on the embedded default (itself an adapter): it stands alone and merges base first."""
+    import torch
+
+    from spelltune.models.loading import load_model
+
+    first = train_model(config_from_dict(tiny_train_settings(tiny_model_dir, tiny_dataset_dir, max_steps=2,
+                                                             **{"eval.every_steps": 0})), tmp_path / "first")
+    settings = tiny_train_settings(tiny_model_dir, tiny_dataset_dir, max_steps=2, seed=7, **{"eval.every_steps": 0})
+    second = train_model(config_from_dict({**settings, "model": str(first.run_dir)}), tmp_path / "second", merge=True)
+    adapter_config = json.loads((second.run_dir / "adapter" / "adapter_config.json").read_text())
+    assert adapter_config["base_model_name_or_path"] == str(first.run_dir.resolve())
+    chained = load_model(str(second.run_dir / "adapter"), device="cpu")
+    merged = load_model(str(second.run_dir), device="cpu")
+    only_first = load_model(str(first.run_dir), device="cpu")
+    ids = torch.tensor([[1, 2, 3, 4]])
+    with torch.no_grad():
+        assert torch.allclose(merged.model(ids).logits, chained.model(ids).logits, atol=1e-5)
+        assert not torch.allclose(chained.model(ids).logits, only_first.model(ids).logits, atol=1e-6)
+
+
 def test_rows_with_their_own_prompt_are_validated_by_answering_that_prompt(tiny_model_dir, tmp_path):
     """Study questions are scored on the model's answer to their own prompt, not on a correction of `input`."""
     data_dir = tmp_path / "questions"
