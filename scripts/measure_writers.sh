@@ -3,7 +3,7 @@
 # "Many writers"). One heavy job at a time:  nohup bash scripts/measure_writers.sh > runs/writers/measure.log 2>&1 &
 # 1. simulated writers, no learning and immediate learning (WRITERS x SESSIONS x SENTENCES)
 # 2. the same with `adapt` between sessions (ADAPT_WRITERS writers; each adapt trains a small LoRA), then
-#    every adapter it kept on the general held-out halves (own:test, BEA-322:test) beside the default model
+#    each writer's last kept adapter on the general held-out halves (own:test, BEA-322:test) beside the default model
 # 3. serve_load with N writers, each with their own token and dictionary word, on SQLite and on a throwaway
 #    PostgreSQL cluster (Debian's postgresql; started as the postgres user when run as root)
 set -euo pipefail
@@ -25,11 +25,17 @@ for suite in own:test "$SHARED/neuspell-bea322:test"; do
   name=$(basename "${suite%%:*}")
   [[ -f $OUT/general/default-$name/report.json ]] ||
     $PY -m spelltune eval --model default --suite "$suite" --out "$OUT/general/default-$name"
+  # each writer's model after the last session: the last adapter `adapt` kept for them
   kept=$($PY -c 'import json, pathlib, sys
-for path in sorted(pathlib.Path(sys.argv[1]).glob("*/*/decision.json")):
+last = {}
+for path in pathlib.Path(sys.argv[1]).glob("*/after-*/decision.json"):
     decision = json.loads(path.read_text())
-    if decision.get("kept"):
-        print(path.parent.relative_to(sys.argv[1]).as_posix().replace("/", "-"), decision["model"])' "$OUT/adapted" 2>/dev/null || true)
+    after = int(path.parent.name.removeprefix("after-"))
+    writer = path.parent.parent.name
+    if decision.get("kept") and after > last.get(writer, (-1, ""))[0]:
+        last[writer] = (after, decision["model"])
+for writer, (after, model) in sorted(last.items()):
+    print(f"{writer}-after-{after}", model)' "$OUT/adapted" 2>/dev/null || true)
   while read -r label adapter; do
     [[ -n $label ]] || continue
     [[ -f $OUT/general/$label-$name/report.json ]] ||

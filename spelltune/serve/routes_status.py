@@ -4,9 +4,11 @@ loaded it is."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from spelltune.serve.auth import CurrentWriter
 from spelltune.serve.server_state import CurrentServer
+from spelltune.serve.store.writer_model import writer_model_spec
 
 router = APIRouter()
 
@@ -35,12 +37,21 @@ async def healthz(server: CurrentServer) -> dict:
 
 
 @router.get("/v1/models", tags=["spelltune"])
-async def models(server: CurrentServer, _writer: CurrentWriter) -> dict:
-    """The model this server runs (one, loaded at start)."""
+async def models(server: CurrentServer, writer: CurrentWriter) -> dict:
+    """The model this server runs and, when `spelltune adapt` kept one for the calling writer, their own model
+    (never its path); `corrects_your_text` says which one checks their text."""
     engine = getattr(server.corrector, "engine", None)
-    return {"models": [{
+    spec = await run_in_threadpool(writer_model_spec, server.store, writer.writer_id)
+    own = spec is not None and spec != server.settings.model and server.writer_models is not None
+    found = [{
         "id": server.settings.model,
         "name": server.corrector.name,
         "engine": getattr(engine, "backend", None) or "classic",
         "loaded": True,
-    }]}
+        "corrects_your_text": not own,
+    }]
+    if own:
+        # Loaded on the writer's first request; one that cannot load leaves the server's model correcting them.
+        found.append({"id": "own", "name": "your own model (spelltune adapt)", "engine": found[0]["engine"],
+                      "loaded": spec in server.writer_models.loaded, "corrects_your_text": True})
+    return {"models": found}

@@ -208,3 +208,19 @@ def test_the_answer_says_whose_model_corrected_it(served):
         assert answer["own_model"] is own
         assert answer["model"] == (f"{default.name} + your own model" if own else default.name)
         assert "/models/" not in answer["model"]  # never a server path
+
+
+def test_models_lists_a_writers_own_model_without_its_path(served):
+    client, correct, _, default, tokens = served
+
+    def listed(name: str) -> list[dict]:
+        return client.get("/v1/models", headers={"Authorization": f"Bearer {tokens[name]}"}).json()["models"]
+
+    bob = listed("bob")
+    assert [m["corrects_your_text"] for m in bob] == [True] and bob[0]["name"] == default.name
+    before = listed("ann")
+    assert [m["corrects_your_text"] for m in before] == [False, True] and before[1]["loaded"] is False
+    correct("ann", "teh")  # her first request loads her model
+    after = listed("ann")
+    assert after[1]["id"] == "own" and after[1]["loaded"] is True
+    assert "/models/" not in str(after)  # never a server path
