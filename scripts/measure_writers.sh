@@ -55,4 +55,24 @@ if [[ ! -f $OUT/load-postgres.json && -x $PGBIN/initdb ]]; then
   $PY bench/serve_load.py --model default --writers 8 --clients 16 --duration 60 \
     --database "postgresql://postgres@/postgres?host=$cluster&port=54329" --json-out "$OUT/load-postgres.json"
 fi
-echo "done: $OUT"
+# 4. what README "Learning from a writer's decisions" shows, regenerated into docs/writers
+DOCS=${DOCS:-docs/writers}
+mkdir -p "$DOCS"
+$PY -m spelltune compare "$OUT"/general/*-own "$OUT"/general/*-neuspell-bea322 --out "$OUT/general-compare" > /dev/null
+cp "$OUT"/learning.{md,png} "$OUT"/adapt.{md,png} "$OUT"/load-sqlite.json "$DOCS/"
+[[ -f $OUT/load-postgres.json ]] && cp "$OUT/load-postgres.json" "$DOCS/"
+cp "$OUT/general-compare/compare.md" "$DOCS/general.md"
+$PY - "$OUT/adapted" > "$DOCS/adapt-decisions.md" <<'PYTHON'
+import json, pathlib, sys
+print("| writer | after feedback events | kept | train minutes | held-out fixed (old → new) | rejected shown again | general exact (old → new) |")
+print("|---|---:|---|---:|---|---|---|")
+rows = []
+for path in pathlib.Path(sys.argv[1]).glob("*/after-*/decision.json"):
+    d = json.loads(path.read_text())
+    rows.append((path.parent.parent.name, int(path.parent.name.removeprefix("after-")), d))
+for writer, after, d in sorted(rows):
+    old, new = d["old"], d["new"]
+    print(f"| {writer} | {after} | {'yes' if d['kept'] else 'no'} | {d['train_minutes']:.1f} | {old['fixed']} → {new['fixed']} | "
+          f"{old['wrong_again']} → {new['wrong_again']} | {old['general_exact']:.1%} → {new['general_exact']:.1%} |")
+PYTHON
+echo "done: $OUT, $DOCS"
