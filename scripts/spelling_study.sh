@@ -2,6 +2,7 @@
 # The spelling-mechanics study, end to end (README "Spelling mechanics"; docs/spelling-study/). Every step
 # skips what is already there, so a rerun after an interruption continues. One heavy job at a time:
 #   nohup bash scripts/spelling_study.sh > runs/spelling/study.log 2>&1 &
+# and `bash scripts/spelling_study.sh --save-records` copies what the finished runs measured into $DOCS/records.
 # 1. data: spelling rows of the tokenizer's tokens + letter questions on held-out words; the control data
 # 2. the base model on the validation questions (the sweep table's first row)
 # 3. stage 1: one change at a time around the reference (configs/sweep/spelling-points.yaml) + control
@@ -54,6 +55,7 @@ restore_records() {  # a record stands in for a run or evaluation this machine h
   return 0
 }
 trap save_records EXIT
+[[ ${1:-} == --save-records ]] && exit 0  # only keep what the finished runs measured (before a sitting ends)
 
 [[ -f $OUT/data/manifest.json ]] || st spelling build --out "$OUT/data"
 [[ -f $OUT/control/manifest.json ]] || st spelling control --data "$OUT/data" --out "$OUT/control"
