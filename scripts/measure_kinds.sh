@@ -5,13 +5,21 @@
 # one table by `spelltune compare`. Each finished report is skipped on a rerun. One heavy job at a time:
 #   nohup bash scripts/measure_kinds.sh > runs/kinds/measure.log 2>&1 &
 # Choose what ships only from these dev numbers; the test halves are scored once, at the end.
+# Each finished report is also kept in $RECORDS (committed): the whole measurement needs more hours of two cores
+# than one sitting, and a later sitting restores those reports instead of running them again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 OUT=${OUT:-runs/kinds/levers}
 SHARED=${SHARED:-../shared/data}
 LIMIT=${LIMIT:-60}
+RECORDS=${RECORDS:-docs/dense-errors/records}
 mkdir -p "$OUT"
+for record in "$RECORDS"/*/*/; do  # <suite>/<lever>/report.json from an earlier sitting
+  [[ -f $record/report.json ]] || continue
+  target=$OUT/$(basename "$(dirname "$record")")/$(basename "$record")
+  [[ -f $target/report.json ]] || { mkdir -p "$target" && cp "$record"/report.* "$target/"; }
+done
 for corpus in wiki books; do
   [[ -f $OUT/$corpus-dev.jsonl ]] ||
     $PY scripts/dense_slice.py "$SHARED/realistic-$corpus:dev" --limit "$LIMIT" --out "$OUT/$corpus-dev.jsonl"
@@ -32,6 +40,7 @@ for lever in baseline short split long3 adjacent all; do
     name=${entry%%=*} suite=${entry#*=}
     report=$OUT/$name/$lever
     [[ -f $report/report.json ]] || $PY -m spelltune eval --model default --suite "$suite" --out "$report" "${sets[@]}"
+    mkdir -p "$RECORDS/$name/$lever" && cp "$report"/report.{json,md} "$RECORDS/$name/$lever/"
   done
 done
 for entry in "${SUITES[@]}"; do
