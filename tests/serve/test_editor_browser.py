@@ -119,12 +119,16 @@ def test_a_writer_signs_in_with_their_token_where_the_server_has_accounts(serve,
     page.locator("#token-input").fill("st_000000000000_not-a-token")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#sign-in-error")).to_contain_text("not known")
+    expect(page.locator("#token-input")).to_be_focused()  # ready for the right token
+    expect(page.locator("#text")).to_be_hidden()  # no editor that would only fail until signed in
+    expect(page.locator("#check")).to_be_hidden()
     page.screenshot(path=str(tmp_path / "editor-sign-in.png"), full_page=True)
 
     page.locator("#token-input").fill(token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#account-name")).to_have_text("ann")
     expect(page.locator("#sign-in")).to_be_hidden()
+    expect(page.locator("#text")).to_be_visible()
     page.locator("#text").fill("Meet Jhon")
     scripted.table["Jhon"] = "John"
     page.locator("#check").click()

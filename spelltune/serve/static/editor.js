@@ -57,9 +57,15 @@
   const TOKEN_KEY = "spelltune.token";
   let token = localStorage.getItem(TOKEN_KEY) || sessionStorage.getItem(TOKEN_KEY);
 
+  // Signed out, the editor would look usable but every check would fail: only the sign-in shows.
+  function setSignedOut(signedOut) {
+    document.body.classList.toggle("signed-out", signedOut);
+  }
+
   function showSignIn(message = "") {
     $("sign-in").hidden = false;
     $("account").hidden = true;
+    setSignedOut(true);
     $("sign-in-error").textContent = message;
     $("token-input").focus();
   }
@@ -92,6 +98,7 @@
       return;
     }
     $("sign-in").hidden = true;
+    setSignedOut(false);
     $("account").hidden = !state.accounts;
     $("account-name").textContent = state.writer || "";
     loadDictionary();
@@ -110,6 +117,8 @@
     }
     if (!state || !state.writer) {
       $("sign-in-error").textContent = "That token is not known here (or was revoked).";
+      $("token-input").select();  // ready for the right one to be pasted over it
+      $("token-input").focus();
       return;
     }
     token = candidate;
