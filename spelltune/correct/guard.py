@@ -233,6 +233,21 @@ def _dropped_quote(source: str, edit: Edit) -> str | None:
     return None
 
 
+_KEPT_MARKS = {**dict.fromkeys('"“”«»', "a quote"), **dict.fromkeys("()[]{}", "a bracket"),
+               **dict.fromkeys(".,;:!?…", "punctuation")}
+
+
+def _dropped_mark(edit: Edit) -> str | None:
+    """Whether a spelling fix loses a double quote, a bracket or a sentence mark of its words ("(the catt)"
+    -> "(the cat"): text lost like a dropped word. The word's fix alone may still be made (the second pass
+    keeps what stands around a word)."""
+    original, replacement = _punctuation(edit.original), _punctuation(edit.replacement)
+    for mark in dict.fromkeys(original):
+        if mark in _KEPT_MARKS and replacement.count(mark) < original.count(mark):
+            return f"drops {_KEPT_MARKS[mark]}"
+    return None
+
+
 def _punctuation(text: str) -> str:
     return "".join(char for char in text if not (char.isalnum() or char in "'’" or char.isspace()))
 
@@ -340,7 +355,7 @@ def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | No
         _punctuation(edit.original) != _punctuation(edit.replacement)
     ):
         return "changes punctuation"
-    quote = _dropped_quote(source, edit)
+    quote = _dropped_quote(source, edit) or _dropped_mark(edit)
     if quote:
         return quote
     squeezed_original = "".join(original_words)

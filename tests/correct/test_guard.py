@@ -55,12 +55,33 @@ def test_plain_corrections_pass():
         ("we sang the song 'blue mon' and left", "we sang the song 'blue moon and left", "drops a closing quote"),
         ("we sang ‘blue moon’ and left", "we sang ‘blue moon and left", "drops a closing quote"),
         ("we sang 'blue moon' and left", "we sang blue moon' and left", "drops an opening quote"),
+        ("I saw it (the catt) there", "I saw it (the cat there", "drops a bracket"),
+        ("I saw (teh) it", "I saw the it", "drops a bracket"),
+        ("a list [of thigns] here", "a list [of things here", "drops a bracket"),
+        ('he said "helo there" to me', 'he said hello there" to me', "drops a quote"),
+        ("he said “hello ther” to me", "he said “hello there to me", "drops a quote"),
+        ("we came, saw, conqured; went", "we came, saw, conquered went", "drops punctuation"),
+        ("it endd. Then we left", "it ended Then we left", "drops punctuation"),
     ],
 )
 def test_unsafe_edits_are_reverted_with_a_reason(source, proposed, reason):
     correction = guard_correction(source, proposed)
     assert correction.output == source
     assert [r.reason for r in correction.rejected] == [reason]
+
+
+@pytest.mark.parametrize(
+    ("source", "proposed"),
+    [
+        ("I saw it (the catt) there", "I saw it (the cat) there"),
+        ('he said "helo there" to me', 'he said "hello there" to me'),
+        ("we came, saw, conqured; went", "we came, saw, conquered; went"),
+        ("I dont.", "I don't."),
+        ("thats wat I sayed.", "that's what I said."),
+    ],
+)
+def test_a_fix_that_keeps_its_quotes_brackets_and_marks_passes(source, proposed):
+    assert guard_correction(source, proposed).output == proposed
 
 
 def test_one_bad_edit_does_not_cost_the_good_ones():
