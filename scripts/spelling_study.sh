@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 OUT=${OUT:-runs/spelling}
 DOCS=${DOCS:-docs/spelling-study}
-LONG_STEPS=${LONG_STEPS:-1500}
+LONG_STEPS=${LONG_STEPS:-750}  # 6x stage 1's 120 steps, 3x the first study run's 250
+LONG_EVERY=${LONG_EVERY:-150}
 TEST_PER_TYPE=${TEST_PER_TYPE:-500}
 st() { $PY -m spelltune "$@"; }
 EVAL=(--threads 2 --batch-size 16)
@@ -70,7 +71,7 @@ SWEEP=(configs/train/spelling-sweep.yaml --metric eval_letter_accuracy --out "$O
 sed "s#runs/spelling/#$OUT/#" configs/sweep/spelling-points.yaml > "$OUT/points-stage1.yaml"
 st sweep "${SWEEP[@]}" --points "$OUT/points-stage1.yaml"
 save_records
-$PY scripts/spelling_stage2_points.py "$OUT/sweep" "$OUT/points-stage1.yaml" --long-steps "$LONG_STEPS" \
+$PY scripts/spelling_stage2_points.py "$OUT/sweep" "$OUT/points-stage1.yaml" --long-steps "$LONG_STEPS" --every "$LONG_EVERY" \
   > "$OUT/points-stage2.yaml"
 st sweep "${SWEEP[@]}" --points "$OUT/points-stage2.yaml"
 

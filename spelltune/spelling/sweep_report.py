@@ -102,19 +102,36 @@ def selected_run(runs: list[SweepRun], metric: str = "eval_letter_accuracy") -> 
     return max(candidates, key=lambda r: r.summary[metric]) if candidates else None
 
 
+BOOKKEEPING = ("eval.every_steps", "save_every_steps")  # how often a run validates: not a change of what it learns
+
+
+def parent_run(run: SweepRun, runs: list[SweepRun]) -> SweepRun | None:
+    """The run `run` changes one thing of: the one whose overrides are the longest proper prefix of its own
+    (the reference, overrides [], for a stage-1 point; `lr-1e-4` for `long-lr-1e-4` and `seed1-lr-1e-4`)."""
+    parents = [other for other in runs if other is not run and len(other.overrides) < len(run.overrides)
+               and run.overrides[: len(other.overrides)] == other.overrides]
+    return max(parents, key=lambda other: len(other.overrides), default=None)
+
+
+def _changed(run: SweepRun, parent: SweepRun) -> str:
+    keys = [o.partition("=")[0] for o in run.overrides[len(parent.overrides):]]
+    return ", ".join(key for key in keys if key not in BOOKKEEPING) or ", ".join(keys) or "nothing"
+
+
 def effects(runs: list[SweepRun], reference: str = REFERENCE_RUN, metric: str = "eval_letter_accuracy",
             ) -> list[dict[str, Any]]:
-    """Each other run's validation `metric` minus the reference run's, with an interval, and what it changed."""
-    base = next((r for r in runs if r.name == reference), None)
-    if base is None or not base.outcomes(metric):
+    """Each other run's validation `metric` minus that of the run it changes one thing of (its parent: the
+    reference for stage 1, the shorter or first-seed run for stage 2), with an interval, and what it changed."""
+    if not any(r.name == reference and r.outcomes(metric) for r in runs):
         return []
     rows = []
     for run in runs:
-        if run.name == reference or not run.outcomes(metric):
+        parent = parent_run(run, runs)
+        if run.name == reference or parent is None or not run.outcomes(metric) or not parent.outcomes(metric):
             continue
-        changed = ", ".join(o.partition("=")[0] for o in run.overrides) or "nothing"
-        rows.append({"run": run.name, "changed": changed, "overrides": run.overrides,
-                     "effect": difference_interval(base.outcomes(metric), run.outcomes(metric)).to_dict()})
+        rows.append({"run": run.name, "against": parent.name, "changed": _changed(run, parent),
+                     "overrides": run.overrides,
+                     "effect": difference_interval(parent.outcomes(metric), run.outcomes(metric)).to_dict()})
     return rows
 
 
@@ -196,13 +213,14 @@ def plot_importance(effect_rows: list[dict[str, Any]], path: Path) -> Path:
     values = [r["effect"]["value"] for r in rows]
     errors = [[r["effect"]["value"] - r["effect"]["low"] for r in rows],
               [r["effect"]["high"] - r["effect"]["value"] for r in rows]]
-    colours = ["#C44E52" if is_control(r["run"]) else "#4C72B0" for r in rows]
+    colours = ["#C44E52" if is_control(r["run"]) else "#8C8C8C" if r["changed"] == "seed" else "#4C72B0"
+               for r in rows]
     axis.barh(range(len(rows)), values, xerr=errors, color=colours, capsize=3)
     axis.set_yticks(range(len(rows)), [f"{r['run']}\n({r['changed']})" for r in rows], fontsize=7)
     axis.invert_yaxis()
     axis.axvline(0, color="black", linewidth=0.8)
-    axis.set_xlabel("validation mean letter accuracy minus the reference run's (95% bootstrap interval)")
-    axis.set_title("What each change did (one change at a time; red: control data)")
+    axis.set_xlabel("validation mean letter accuracy minus the run it changes (95% bootstrap interval)")
+    axis.set_title("What each change did (one change at a time; red: control data, grey: another seed)")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -251,7 +269,8 @@ def render_sweep_section(sweep_dir: Path, out_dir: Path, evals: list[dict[str, A
                               base.summary["eval_letter_accuracy"] if base else None)
     chosen = selected_run(runs)
     lines = ["## The sweep", "",
-             f"{len(runs)} runs, each changing one thing of `{REFERENCE_RUN}` (`control`: the same training "
+             f"{len(runs)} runs. Stage 1 changes one thing of `{REFERENCE_RUN}` at a time; stage 2 trains the best "
+             "setting longer (`long-…`) and the top two again with another seed (`seed1-…`) (`control`: the same training "
              "on sentence continuations with no spelling; `control-mismatched`: the spelling rows with each prompt "
              "given another word's answer, the format without the facts). Validation: letter-count and letter-position questions "
              f"on validation words ({per_type} per kind), asked with the test's few-shot prompt; each run keeps its "
@@ -261,9 +280,10 @@ def render_sweep_section(sweep_dir: Path, out_dir: Path, evals: list[dict[str, A
     lines += [f"Training time of the whole sweep: {total_minutes:.0f} minutes (validation included).", ""]
     if effect_rows:
         importance = factor_importance(effect_rows)
-        lines += ["**What each change did** (validation mean minus the reference run's):", "",
-                  "| change | run | effect [95% CI] |", "|---|---|---|"]
-        lines += [f"| {r['changed']} | {r['run']} | {_ci(r['effect'], signed=True)} |"
+        lines += ["**What each change did** (validation mean minus that of the run it changes: the reference "
+                  "for one change, the same setting for a longer run or a second seed):", "",
+                  "| change | run | against | effect [95% CI] |", "|---|---|---|---|"]
+        lines += [f"| {r['changed']} | {r['run']} | {r.get('against', REFERENCE_RUN)} | {_ci(r['effect'], signed=True)} |"
                   for r in sorted(effect_rows, key=lambda r: -abs(r["effect"]["value"]))]
         lines += ["", "Importance (largest |effect| per setting): "
                   + ", ".join(f"{name} {value:.1%}" for name, value in importance.items()) + ".", "",

@@ -15,19 +15,28 @@ from spelltune.spelling.sweep_report import (
     selected_run,
 )
 
-RUNS = {  # name: (overrides, method, validation count, position, kept step)
+RUNS = {  # name: (overrides, method, validation count, position, kept step); stage 2 extends a stage-1 point
     "reference": ([], "lora", 0.40, 0.20, 120),
     "control": (["data.path=runs/spelling/control"], "lora", 0.60, 0.30, 60),
     "lr-1e-3": (["lr=1e-3"], "lora", 0.50, 0.30, 120),
     "full": (["method=full", "lr=2e-5"], "full", 0.30, 0.10, 60),
     "control-mismatched": (["data.path=runs/spelling/control-mismatched"], "lora", 0.70, 0.40, 60),
 }
+STAGE2 = {
+    "long-lr-1e-3": (["lr=1e-3", "max_steps=600", "eval.every_steps=150", "save_every_steps=150"], "lora",
+                     0.60, 0.30, 450),
+    "seed1-lr-1e-3": (["lr=1e-3", "seed=1"], "lora", 0.50, 0.20, 120),
+}
 
 
 @pytest.fixture
 def sweep_dir(tmp_path):
+    return _sweep(tmp_path, RUNS)
+
+
+def _sweep(tmp_path, runs):
     rows = []
-    for name, (overrides, method, count, position, kept) in RUNS.items():
+    for name, (overrides, method, count, position, kept) in runs.items():
         run = tmp_path / name
         run.mkdir()
         config = {"method": method, "lr": 2e-4, "lora": {"r": 16, "alpha": 32, "target_modules": ["q_proj"]},
@@ -82,3 +91,13 @@ def _eval(label, outcomes):
     predictions = [{"id": f"q{i}", "kind": kind, "correct": bool(right)}
                    for kind in ("count", "position") for i, right in enumerate(outcomes)]
     return {"label": label, "summary": {}, "predictions": predictions}
+
+
+def test_stage_two_runs_are_measured_against_the_setting_they_extend(tmp_path):
+    rows = {r["run"]: r for r in effects(read_sweep_runs(_sweep(tmp_path, {**RUNS, **STAGE2})))}
+    assert (rows["long-lr-1e-3"]["against"], rows["long-lr-1e-3"]["changed"]) == ("lr-1e-3", "max_steps")
+    assert rows["long-lr-1e-3"]["effect"]["value"] == pytest.approx(0.05)
+    assert (rows["seed1-lr-1e-3"]["against"], rows["seed1-lr-1e-3"]["changed"]) == ("lr-1e-3", "seed")
+    assert rows["seed1-lr-1e-3"]["effect"]["value"] == pytest.approx(-0.05)
+    assert (rows["lr-1e-3"]["against"], rows["full"]["against"]) == ("reference", "reference")
+    assert factor_importance(list(rows.values()))["seed"] == pytest.approx(0.05)
