@@ -129,7 +129,8 @@ def write_model_card(run_dir: Path, config: TrainConfig, summary: dict[str, Any]
         "## Usage",
         "",
         "```bash",
-        f"spelltune fix --model {run_dir} \"I beleive this is teh answr.\"",
+        (f"spelltune spelling eval --model {run_dir} --data {data_dir} --split test --out {run_dir}/eval"
+         if study else f"spelltune fix --model {run_dir} \"I beleive this is teh answr.\""),
         "```",
         "",
         "```python",
