@@ -76,6 +76,11 @@ def test_a_person_checks_accepts_rejects_and_adds_a_word(serve, scripted, browse
     expect(page.locator("#status")).to_have_text("No suggestions: nothing to change.", timeout=20_000)
     assert page.locator("#text").input_value() == "I believe the cat met Jhon alot today."
 
+    # No small print: every explanation and suggestion note reads at 16 px or more.
+    sizes = page.eval_on_selector_all(".small, .tagline, .suggestions .meta",
+                                      "els => els.map(el => parseFloat(getComputedStyle(el).fontSize))")
+    assert sizes and min(sizes) >= 16, sizes
+
     # Reading settings apply to the text.
     page.locator("#settings summary").click()
     page.select_option("#font-size", "30px")
