@@ -25,7 +25,7 @@ from spelltune.correct.dictionary import (is_accented_word, is_english_word, kno
                                           word_frequency)
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.edits import apply_edits, compute_edits, tokenize
-from spelltune.correct.protected import CALENDAR_NAMES, ends_sentence, protected_kind
+from spelltune.correct.protected import CALENDAR_NAMES, next_starts_sentence, protected_kind
 
 
 @dataclass(frozen=True)
@@ -309,13 +309,15 @@ def _protected_in(text: str, first_is_sentence_start: bool) -> list[tuple[str, s
         kind = protected_kind(token.text, sentence_start)
         if kind:
             found.append((kind, strip_edge_punctuation(token.text)))
-        sentence_start = ends_sentence(token.text)
+        sentence_start = next_starts_sentence(token.text, sentence_start)
     return found
 
 
 def _starts_sentence(source: str, position: int) -> bool:
-    before = source[:position].split()
-    return not before or ends_sentence(before[-1])
+    starts = True
+    for word in source[:position].split():
+        starts = next_starts_sentence(word, starts)
+    return starts
 
 
 def refuse_edit_reason(source: str, edit: Edit, config: GuardConfig) -> str | None:

@@ -76,3 +76,13 @@ def ends_sentence(token: str) -> bool:
     if token.lower() in _TITLE_ABBREVIATIONS:
         return False
     return token.rstrip("\"'”’)]}").endswith((".", "!", "?", ":"))
+
+
+# A list item's marker: "-", "*", "•", "–", ">", "3)", "(b)".
+_LIST_MARKER = re.compile(r"^(?:[-–—*•·>]+|\(?(?:\d{1,3}|[A-Za-z])\))$")
+
+
+def next_starts_sentence(token: str, starts_here: bool) -> bool:
+    """Whether the token after `token` starts a sentence: `token` ends one, or `token` is a list marker
+    ("- Recieved it", "• Wensday") standing where a sentence starts."""
+    return ends_sentence(token) or (starts_here and bool(_LIST_MARKER.match(token)))

@@ -37,7 +37,7 @@ from spelltune.correct.dictionary import (dictionary_neighbours, is_accented_wor
                                           short_words, without_accents)
 from spelltune.correct.edge_punctuation import strip_edge_punctuation
 from spelltune.correct.preferences import SpellingPreferences
-from spelltune.correct.protected import ends_sentence, protected_kind
+from spelltune.correct.protected import next_starts_sentence, protected_kind
 from spelltune.engine.base import Engine
 from spelltune.prompt import build_prompt, build_training_example
 
@@ -124,7 +124,7 @@ def find_misspellings(text: str, settings: RescoreSettings) -> list[Misspelling]
         token = match.group()
         core = strip_edge_punctuation(token)
         starts_here = sentence_start
-        sentence_start = ends_sentence(token)
+        sentence_start = next_starts_sentence(token, starts_here)
         short = settings.short_words and len(core) == 2 and settings.min_word_length > 2
         if (len(core) < settings.min_word_length and not short) or not _may_be_misspelled(core, settings):
             continue
@@ -233,7 +233,8 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
     slots: list[Slot] = []
     sentence_start = True
     for source_token, corrected_token in zip(source_tokens, corrected_tokens):
-        starts_here, sentence_start = sentence_start, ends_sentence(source_token.group())
+        starts_here = sentence_start
+        sentence_start = next_starts_sentence(source_token.group(), starts_here)
         core = strip_edge_punctuation(corrected_token.group())
         written_core = strip_edge_punctuation(source_token.group())
         if not core:

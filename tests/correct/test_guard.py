@@ -94,6 +94,16 @@ def test_names_at_sentence_start_are_ordinary_words():
     assert guard_correction("Teh end. Ther cat", "The end. The cat").output == "The end. The cat"
 
 
+@pytest.mark.parametrize("marker", ["-", "*", "•", "–", "2)", "(c)"])
+def test_the_first_word_of_a_list_item_starts_a_sentence(marker):
+    assert guard_correction(f"{marker} Recieved it", f"{marker} Received it").output == f"{marker} Received it"
+    assert reasons(f"{marker} Siobhan met us", f"{marker} Siborjan met us") == ["changes a name"]
+
+
+def test_a_capitalised_word_after_a_dash_inside_a_line_is_a_name():
+    assert reasons("I went home - Siobhan was there", "I went home - Siborjan was there") == ["changes a name"]
+
+
 def test_whole_piece_refused_when_word_count_or_meaning_moves_too_far():
     assert reasons("Thi sis a test", "The test was sent with typos today, I think.")[0].startswith(
         "changes the word count"

@@ -19,6 +19,10 @@ def test_only_unknown_plain_words_are_looked_at_again():
     assert all(text[m.start : m.end] == m.word for m in found)
     # A capitalised word after a full stop starts a sentence, so it is not taken for a name.
     assert [m.word for m in find_misspellings("It rained. Teh end.", SETTINGS)] == ["Teh"]
+    # So does the first word of a list item; a capitalised word after a dash inside a line is a name.
+    for item in ("- Recieved it", "• Recieved it", "3) Recieved it", "(b) Recieved it"):
+        assert [m.word for m in find_misspellings(item, SETTINGS)] == ["Recieved"], item
+    assert find_misspellings("I went home - Siobhn was there", SETTINGS) == []
 
 
 def test_words_shorter_than_the_minimum_are_left_as_written():
