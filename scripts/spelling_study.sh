@@ -8,7 +8,7 @@
 # 3. stage 1: one change at a time around the reference (configs/sweep/spelling-points.yaml) + control
 # 4. stage 2: the best stage-1 setting trained LONG_STEPS steps, and a second seed of the top two
 #    (scripts/spelling_stage2_points.py; chosen on validation only)
-# 5. the test split, once: the base, the run the validation metric selects, and the control
+# 5. the test split, once: the base, the run the validation metric selects, and both controls
 # 6. the report and dashboard in docs/spelling-study, and the selected model merged
 # The study needs more hours of two cores than one working session has, so what each finished step measured
 # (a run's config, summary and metrics; an evaluation's summary and predictions; never weights) is kept in
@@ -83,7 +83,7 @@ print(selected_run(read_sweep_runs(Path(sys.argv[1]))).name)
 PYTHON
 )
 echo "selected on validation: $SELECTED"
-for name in "$SELECTED" control; do  # the test step needs these weights: retrain a run known only by its record
+for name in "$SELECTED" control control-mismatched; do  # the test step needs these weights: retrain a run known only by its record
   if [[ -f $OUT/sweep/$name/.restored ]]; then
     echo "$name was restored from its record; training it again for its weights"
     rm -rf "${OUT:?}/sweep/$name"
@@ -91,11 +91,11 @@ for name in "$SELECTED" control; do  # the test step needs these weights: retrai
 done
 st sweep "${SWEEP[@]}" --points "$OUT/points-stage1.yaml"
 st sweep "${SWEEP[@]}" --points "$OUT/points-stage2.yaml"
-for name in base selected control; do
+for name in base selected control control-mismatched; do
   case $name in
     base) model=smollm2-135m ;;
     selected) model="$OUT/sweep/$SELECTED" ;;
-    control) model="$OUT/sweep/control" ;;
+    *) model="$OUT/sweep/$name" ;;
   esac
   [[ -f $OUT/eval-test-$name/summary.json && $(cat "$OUT/eval-test-$name/model.txt" 2>/dev/null) == "$model" ]] || {
     rm -rf "${OUT:?}/eval-test-$name"
@@ -104,8 +104,8 @@ for name in base selected control; do
     echo "$model" > "$OUT/eval-test-$name/model.txt"
   }
 done
-st spelling report "$OUT/eval-test-base" "$OUT/eval-test-selected" "$OUT/eval-test-control" \
+st spelling report "$OUT"/eval-test-{base,selected,control,control-mismatched} \
   --run "$OUT/sweep/$SELECTED" --sweep "$OUT/sweep" --base-validation "$OUT/eval-base-validation" \
-  --control "$OUT/eval-test-control" --out "$DOCS"
+  --control "$OUT/eval-test-control" --control "$OUT/eval-test-control-mismatched" --out "$DOCS"
 st merge "$OUT/sweep/$SELECTED" --out "$OUT/merged-$SELECTED" --force
 echo "study done: $DOCS/report.md; merged model: $OUT/merged-$SELECTED"

@@ -124,13 +124,14 @@ def report_command(
     sweep: Annotated[Optional[Path], typer.Option(help="A sweep folder from `spelltune sweep` (sweep.json).")] = None,
     base_validation: Annotated[Optional[Path], typer.Option(
         help="The base model's eval on the validation split (first row of the sweep table).")] = None,
-    control: Annotated[Optional[Path], typer.Option(help="Which of the eval folders is the control run's.")] = None,
+    control: Annotated[Optional[list[Path]], typer.Option(
+        help="Which of the eval folders is a control run's (repeat for each control).")] = None,
 ) -> None:
     """Compare evaluations: markdown report with bootstrap CIs and a dashboard PNG (and the sweep's analysis)."""
     from spelltune.spelling.report import write_report
 
     report_path, dashboard_path = write_report(evals, out, run_dir=run, sweep_dir=sweep,
-                                               base_validation_dir=base_validation, control_eval_dir=control)
+                                               base_validation_dir=base_validation, control_eval_dirs=control)
     typer.echo(f"wrote {report_path} and {dashboard_path}")
 
 

@@ -92,18 +92,20 @@ def render_report(evals: list[dict[str, Any]], dashboard_name: str) -> str:
 
 def write_report(eval_dirs: list[Path], out_dir: Path, run_dir: Path | None = None,
                  sweep_dir: Path | None = None, base_validation_dir: Path | None = None,
-                 control_eval_dir: Path | None = None) -> tuple[Path, Path]:
+                 control_eval_dirs: list[Path] | None = None) -> tuple[Path, Path]:
     """OUT/report.md and OUT/dashboard.png comparing the evaluations (the first is the baseline).
 
     With `sweep_dir`, the report adds the sweep's section (table, importance and validation-curve plots);
     `base_validation_dir` is the untrained model's evaluation on the validation split (the sweep table's
-    first row) and `control_eval_dir` the control run's test evaluation (one of `eval_dirs`).
+    first row) and `control_eval_dirs` the control runs' test evaluations (each one of `eval_dirs`).
     """
     if not eval_dirs:
         raise InputError("give at least one eval folder")
     evals = [read_evaluation(Path(d)) for d in eval_dirs]
-    if control_eval_dir is not None and Path(control_eval_dir).name not in {e["label"] for e in evals}:
-        raise InputError(f"--control {control_eval_dir} must also be one of the eval folders")
+    control_labels = [Path(d).name for d in control_eval_dirs or []]
+    for control_eval_dir, label in zip(control_eval_dirs or [], control_labels):
+        if label not in {e["label"] for e in evals}:
+            raise InputError(f"--control {control_eval_dir} must also be one of the eval folders")
     out_dir.mkdir(parents=True, exist_ok=True)
     dashboard = plot_dashboard(evals, out_dir / "dashboard.png", run_dir=run_dir, sweep_dir=sweep_dir)
     text = render_report(evals, dashboard.name)
@@ -112,7 +114,7 @@ def write_report(eval_dirs: list[Path], out_dir: Path, run_dir: Path | None = No
 
         base_validation = read_evaluation(Path(base_validation_dir))["summary"] if base_validation_dir else None
         text += "\n" + render_sweep_section(Path(sweep_dir), out_dir, evals, base_validation,
-                                            Path(control_eval_dir).name if control_eval_dir else None)
+                                            control_labels)
     report = out_dir / "report.md"
     report.write_text(text, encoding="utf-8")
     return report, dashboard

@@ -252,11 +252,12 @@ def plot_curves(runs: list[SweepRun], path: Path, base_value: float | None = Non
 
 
 def render_sweep_section(sweep_dir: Path, out_dir: Path, evals: list[dict[str, Any]],
-                         base_validation: dict[str, Any] | None = None, control_label: str | None = None) -> str:
+                         base_validation: dict[str, Any] | None = None,
+                         control_labels: list[str] | None = None) -> str:
     """The report's sweep section: the run table, the importance and curve plots (written to OUT), the run the
     validation metric selects, LoRA against full fine-tuning, and what the test split says of it.
 
-    `evals` are the report's test evaluations (the first the base); `control_label` names the control's.
+    `evals` are the report's test evaluations (the first the base); `control_labels` name the controls'.
     """
     runs = read_sweep_runs(sweep_dir)
     if not runs:
@@ -302,20 +303,40 @@ def render_sweep_section(sweep_dir: Path, out_dir: Path, evals: list[dict[str, A
         lines.append("")
     if chosen is not None:
         tested = (" The test split was scored once, for it, the base and the controls; it chose nothing."
-                  if control_label else " (Validation only: no test evaluation is part of this report.)")
+                  if control_labels else " (Validation only: no test evaluation is part of this report.)")
         lines += [f"**Selected on validation:** `{chosen.name}` (validation mean "
                   f"{_ci(chosen.interval('eval_letter_accuracy'))}).{tested}", ""]
-    control = next((e for e in evals if e["label"] == control_label), None) if control_label else None
-    if control is not None:
-        others = [e for e in evals[1:] if e is not control]
-        if others:
-            lines += [f"**Spelling data against the control** (test, paired: each eval minus `{control_label}`):", "",
-                      "| eval | letter count | letter position |", "|---|---|---|"]
-            for evaluation in others:
-                cells = []
-                for kind in ("count", "position"):
-                    difference = paired_differences(control, evaluation, kind)
-                    cells.append(_ci(difference, signed=True) if difference else "—")
-                lines.append(f"| {evaluation['label']} | " + " | ".join(cells) + " |")
-            lines.append("")
+    for control_label in control_labels or []:
+        lines += _against_control(evals, control_label, set(control_labels))
     return "\n".join(lines)
+
+
+NO_ANSWER_KINDS = frozenset({"no-number", "no-letter"})
+
+
+def no_answer_share(evaluation: dict[str, Any]) -> float:
+    """The share of an evaluation's answers that hold no number or letter at all (the answer format is gone)."""
+    predictions = evaluation["predictions"]
+    return sum(p.get("error_kind") in NO_ANSWER_KINDS for p in predictions) / max(len(predictions), 1)
+
+
+def _against_control(evals: list[dict[str, Any]], control_label: str, control_labels: set[str]) -> list[str]:
+    control = next((e for e in evals if e["label"] == control_label), None)
+    others = [e for e in evals[1:] if e["label"] not in control_labels]
+    if control is None or not others:
+        return []
+    lines = [f"**Spelling data against `{control_label}`** (test, paired: each eval minus the control):", "",
+             "| eval | letter count | letter position |", "|---|---|---|"]
+    for evaluation in others:
+        cells = []
+        for kind in ("count", "position"):
+            difference = paired_differences(control, evaluation, kind)
+            cells.append(_ci(difference, signed=True) if difference else "—")
+        lines.append(f"| {evaluation['label']} | " + " | ".join(cells) + " |")
+    share = no_answer_share(control)
+    if share > 0.5:
+        lines += ["", f"`{control_label}` gives no number or letter at all in {share:.0%} of its answers: this difference "
+                  "measures an answer format the control lost, not letter knowledge it lacks."]
+    lines.append("")
+    return lines
+

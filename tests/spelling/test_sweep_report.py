@@ -78,17 +78,19 @@ def test_the_section_tables_every_run_and_writes_its_plots(sweep_dir, tmp_path):
     base_validation = {"accuracy": {"count": {"value": 0.45}, "position": {"value": 0.2}}}
     evals = [_eval("eval-test-base", [1, 0, 1, 0]), _eval("eval-test-selected", [1, 1, 1, 0]),
              _eval("eval-test-control", [0, 0, 1, 0])]
-    text = render_sweep_section(sweep_dir, out, evals, base_validation, "eval-test-control")
+    text = render_sweep_section(sweep_dir, out, evals, base_validation, ["eval-test-control"])
     for name in ("base (no training)", "**reference**", "**control**", "**lr-1e-3**", "**full**"):
         assert name in text
     assert "40.0% [" in text and "Selected on validation:** `lr-1e-3`" in text
     assert "LoRA against full fine-tuning" in text and "| full | all weights |" in text
     assert "| eval-test-selected | +50.0% [" in text  # paired against the control: 3/4 vs 1/4 right
+    assert "lost" not in text  # the control answers in the asked form
     assert (out / "importance.png").stat().st_size > 5000 and (out / "validation_curves.png").stat().st_size > 5000
 
 
-def _eval(label, outcomes):
-    predictions = [{"id": f"q{i}", "kind": kind, "correct": bool(right)}
+def _eval(label, outcomes, error_kind="other"):
+    predictions = [{"id": f"q{i}", "kind": kind, "correct": bool(right),
+                    "error_kind": "correct" if right else error_kind}
                    for kind in ("count", "position") for i, right in enumerate(outcomes)]
     return {"label": label, "summary": {}, "predictions": predictions}
 
@@ -101,3 +103,16 @@ def test_stage_two_runs_are_measured_against_the_setting_they_extend(tmp_path):
     assert rows["seed1-lr-1e-3"]["effect"]["value"] == pytest.approx(-0.05)
     assert (rows["lr-1e-3"]["against"], rows["full"]["against"]) == ("reference", "reference")
     assert factor_importance(list(rows.values()))["seed"] == pytest.approx(0.05)
+
+
+def test_each_control_gets_its_own_paired_table_and_one_that_stopped_answering_is_called_out(sweep_dir, tmp_path):
+    evals = [_eval("eval-test-base", [1, 0, 1, 0]), _eval("eval-test-selected", [1, 1, 1, 0]),
+             _eval("eval-test-control", [0, 0, 0, 0], error_kind="no-number"),
+             _eval("eval-test-control-mismatched", [1, 0, 1, 0])]
+    text = render_sweep_section(sweep_dir, tmp_path, evals, None, ["eval-test-control", "eval-test-control-mismatched"])
+    against_plain = text.split("against `eval-test-control`")[1].split("**")[1]
+    against_matched = text.split("against `eval-test-control-mismatched`")[1].split("**")[1]
+    assert "| eval-test-selected | +75.0% [" in against_plain
+    assert "| eval-test-selected | +25.0% [" in against_matched
+    assert "eval-test-control-mismatched |" not in against_plain  # a control is never compared as a treatment
+    assert "an answer format the control lost" in against_plain and "lost" not in against_matched
