@@ -46,10 +46,11 @@ def _training_panel(axis: Any, run_dir: Path | None) -> None:
         _empty(axis, "Training curves", "no training run given\n(spelltune spelling report --run RUN_DIR)")
         return
     rows = [row for _, row in read_jsonl_objects(path)]
-    for key in ("loss", "eval_loss"):
+    labels = {"loss": "training loss (its own data)", "eval_loss": "loss on validation letter questions (zero-shot)"}
+    for key, label in labels.items():
         points = [(r["step"], r[key]) for r in rows if key in r and "step" in r]
         if points:
-            axis.plot(*zip(*points), marker="." if key == "eval_loss" else None, label=key)
+            axis.plot(*zip(*points), marker="." if key == "eval_loss" else None, label=label)
     axis.set_xlabel("step")
     axis.set_ylabel("loss")
     axis.set_title(f"Training curves ({run_dir.name})")

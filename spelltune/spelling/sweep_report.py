@@ -220,7 +220,7 @@ def plot_importance(effect_rows: list[dict[str, Any]], path: Path) -> Path:
     axis.invert_yaxis()
     axis.axvline(0, color="black", linewidth=0.8)
     axis.set_xlabel("validation mean letter accuracy minus the run it changes (95% bootstrap interval)")
-    axis.set_title("What each change did (one change at a time; red: control data, grey: another seed)")
+    axis.set_title("What each change did\n(one change at a time; red: control data, grey: another seed)")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
