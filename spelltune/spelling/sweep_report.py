@@ -315,8 +315,9 @@ NO_ANSWER_KINDS = frozenset({"no-number", "no-letter"})
 
 
 def no_answer_share(evaluation: dict[str, Any]) -> float:
-    """The share of an evaluation's answers that hold no number or letter at all (the answer format is gone)."""
-    predictions = evaluation["predictions"]
+    """The share of an evaluation's letter-count and letter-position answers that hold no number or letter at all
+    (the answer format is gone)."""
+    predictions = [p for p in evaluation["predictions"] if p.get("kind") in ("count", "position")]
     return sum(p.get("error_kind") in NO_ANSWER_KINDS for p in predictions) / max(len(predictions), 1)
 
 
