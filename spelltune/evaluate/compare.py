@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spelltune.atomic import write_json, write_text
@@ -42,8 +42,13 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
     from spelltune.evaluate.plots import plot_accuracy_by_category, plot_accuracy_vs
 
     report_dirs = find_report_dirs(paths)
-    reports = [read_report(path) for path in report_dirs]
-    labels = report_labels(reports, report_dirs)
+    read_reports = [read_report(path) for path in report_dirs]
+    names = report_labels(read_reports, report_dirs)
+    models = [report.model for report in read_reports]
+    # Tables and plots name a report by its model, or by its folder where two reports of a suite share a model
+    # (one corrector with different settings): each then keeps its own row, column and error analysis.
+    reports = [replace(report, model=names[id(report)]) for report in read_reports]
+    labels = {id(report): report.model for report in reports}
     by_suite: dict[str, list[EvalReport]] = {}
     for report in reports:
         by_suite.setdefault(report.suite, []).append(report)
@@ -83,7 +88,8 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
     write_text(markdown_path, markdown)
     summary = [
         {
-            "model": report.model,
+            "model": model,
+            "label": report.model,
             "suite": report.suite,
             "model_size": report.model_size,
             "overall": report.overall,
@@ -95,7 +101,7 @@ def compare_reports(paths: list[Path], out_dir: Path) -> Comparison:
                 for name, tally in analyses[(report.model, report.suite)].items()
             },
         }
-        for report in reports
+        for model, report in zip(models, reports)
     ]
     write_json(json_path, summary, indent=1)
     return Comparison(markdown=markdown, markdown_path=markdown_path, json_path=json_path, plots=plots)

@@ -54,3 +54,19 @@ def test_compare_without_reports_is_a_user_error(tmp_path):
         compare_reports([tmp_path], tmp_path / "cmp")
     with pytest.raises(InputError, match="does not exist"):
         compare_reports([tmp_path / "missing"], tmp_path / "cmp")
+
+
+def test_one_corrector_with_two_settings_keeps_a_row_and_an_error_analysis_each(report_dirs, tmp_path):
+    for folder, name in (("before", "identity"), ("after", "symspell")):
+        report = read_report(report_dirs / name)
+        report.model = "default"  # the same model name, as two settings of one corrector write it
+        write_report(report, tmp_path / folder)
+    comparison = compare_reports([tmp_path / "before", tmp_path / "after"], tmp_path / "cmp")
+    rows = {line.split(" | ")[0]: line for line in comparison.markdown.splitlines() if line.startswith("| before |")
+            or line.startswith("| after |")}
+    assert set(rows) == {"| before", "| after"} and "| 100.0 |" in rows["| before"]  # identity's pass-through
+    transposition = next(line for line in comparison.markdown.splitlines() if line.startswith("| transposition |"))
+    before_fixed, after_fixed = transposition.strip(" |").split(" | ")[2:4]
+    assert before_fixed == "0%" and after_fixed != "0%"  # each column from its own report, not the last one read
+    summary = json.loads(comparison.json_path.read_text(encoding="utf-8"))
+    assert [(entry["model"], entry["label"]) for entry in summary] == [("default", "before"), ("default", "after")]
