@@ -1,50 +1,66 @@
 #!/bin/bash
-# Issue 21's levers, one at a time and together, on dev halves only (README "Where errors are dense"):
-# realistic-wiki and realistic-books dev slices (scripts/dense_slice.py, 60 lines of 5-40 words each),
-# BEA-322:dev and own:dev, through the real corrector; per-kind recall and precision in each report.md,
-# one table by `spelltune compare`. Each finished report is skipped on a rerun. One heavy job at a time:
+# Issue 21's levers, one at a time and together (README "Where errors are dense"): realistic-wiki and
+# realistic-books slices (scripts/dense_slice.py, 60 lines of 5-40 words each), BEA-322 and own, one half
+# each, through the real corrector; per-kind recall and precision in each report.md, one table by
+# `spelltune compare`. Each finished report is skipped on a rerun. One heavy job at a time:
 #   nohup bash scripts/measure_kinds.sh > runs/kinds/measure.log 2>&1 &
-# Choose what ships only from these dev numbers; the test halves are scored once, at the end.
-# Each finished report is also kept in $RECORDS (committed): the whole measurement needs more hours of two cores
-# than one sitting, and a later sitting restores those reports instead of running them again.
+# Choose what ships only from the dev numbers (SPLIT=dev, the default). The test halves are scored once, at the
+# end, for the shipped settings against the old ones:
+#   SPLIT=test LEVER_NAMES="before after" bash scripts/measure_kinds.sh
+# What each finished report measured is also kept in $RECORDS (committed): the whole measurement needs more hours
+# of two cores than one sitting, and a later sitting restores those reports instead of running them again. A record
+# is report.json without its cases: their sentences come from ../shared/data, which is never committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-OUT=${OUT:-runs/kinds/levers}
+SPLIT=${SPLIT:-dev}
+SUFFIX=$([[ $SPLIT == dev ]] || echo "-$SPLIT")  # the dev half keeps the first sitting's folders
+OUT=${OUT:-runs/kinds/levers$SUFFIX}
 SHARED=${SHARED:-../shared/data}
 LIMIT=${LIMIT:-60}
-RECORDS=${RECORDS:-docs/dense-errors/records}
+RECORDS=${RECORDS:-docs/dense-errors/records$SUFFIX}
+LEVER_NAMES=${LEVER_NAMES:-baseline short split long3 adjacent all short+adjacent}
 mkdir -p "$OUT"
 for record in "$RECORDS"/*/*/; do  # <suite>/<lever>/report.json from an earlier sitting
   [[ -f $record/report.json ]] || continue
   target=$OUT/$(basename "$(dirname "$record")")/$(basename "$record")
-  [[ -f $target/report.json ]] || { mkdir -p "$target" && cp "$record"/report.* "$target/"; }
+  [[ -f $target/report.json ]] || { mkdir -p "$target" && cp "$record"/report.json "$target/"; }
 done
 for corpus in wiki books; do
-  [[ -f $OUT/$corpus-dev.jsonl ]] ||
-    $PY scripts/dense_slice.py "$SHARED/realistic-$corpus:dev" --limit "$LIMIT" --out "$OUT/$corpus-dev.jsonl"
+  [[ -f $OUT/$corpus-$SPLIT.jsonl ]] ||
+    $PY scripts/dense_slice.py "$SHARED/realistic-$corpus:$SPLIT" --limit "$LIMIT" --out "$OUT/$corpus-$SPLIT.jsonl"
 done
-SUITES=("wiki=$OUT/wiki-dev.jsonl" "books=$OUT/books-dev.jsonl" "bea=$SHARED/neuspell-bea322:dev" "own=own:dev")
+SUITES=("wiki=$OUT/wiki-$SPLIT.jsonl" "books=$OUT/books-$SPLIT.jsonl" "bea=$SHARED/neuspell-bea322:$SPLIT"
+        "own=own:$SPLIT")
+ALL_LEVERS="rescore.short_words=true rescore.split_words=true rescore.long_word_distance=3 rescore.adjacent_misspellings=true"
+OFF="rescore.short_words=false rescore.split_words=false rescore.long_word_distance=2 rescore.adjacent_misspellings=false"
 declare -A LEVERS=(
-  [baseline]=""
+  [baseline]="$OFF"  # every lever off, as the first measurement ran it
   [short]="rescore.short_words=true"
   [split]="rescore.split_words=true"
   [long3]="rescore.long_word_distance=3"
   [adjacent]="rescore.adjacent_misspellings=true"
-  [all]="rescore.short_words=true rescore.split_words=true rescore.long_word_distance=3 rescore.adjacent_misspellings=true"
+  [all]="$ALL_LEVERS"
+  [short+adjacent]="rescore.short_words=true rescore.adjacent_misspellings=true"  # the two that paid alone
+  [before]="$OFF"
+  [after]=""  # the shipped defaults (configs/correct/default.yaml)
 )
-for lever in baseline short split long3 adjacent all; do
+for lever in $LEVER_NAMES; do
   sets=()
   for setting in ${LEVERS[$lever]}; do sets+=(--set "$setting"); done
   for entry in "${SUITES[@]}"; do
     name=${entry%%=*} suite=${entry#*=}
     report=$OUT/$name/$lever
     [[ -f $report/report.json ]] || $PY -m spelltune eval --model default --suite "$suite" --out "$report" "${sets[@]}"
-    mkdir -p "$RECORDS/$name/$lever" && cp "$report"/report.{json,md} "$RECORDS/$name/$lever/"
+    mkdir -p "$RECORDS/$name/$lever"
+    $PY -c 'import json, sys; report = json.load(open(sys.argv[1])); report.pop("cases", None)
+json.dump(report, open(sys.argv[2], "w"), indent=1)' "$report/report.json" "$RECORDS/$name/$lever/report.json"
   done
 done
 for entry in "${SUITES[@]}"; do
   name=${entry%%=*}
-  $PY -m spelltune compare "$OUT/$name"/{baseline,short,split,long3,adjacent,all} --out "$OUT/compare-$name"
+  reports=()
+  for lever in $LEVER_NAMES; do reports+=("$OUT/$name/$lever"); done
+  $PY -m spelltune compare "${reports[@]}" --out "$OUT/compare-$name"
 done
 echo "done: $OUT/compare-*/"
