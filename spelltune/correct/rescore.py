@@ -70,7 +70,7 @@ class RescoreSettings:
     # Two-letter words no strict list knows ("bz", "ir": dictionary.short_words) are decided too, with
     # stronger evidence than longer ones: candidates one edit away only, and keeping the word pays
     # `short_word_unknown_penalty` instead of `unknown_word_penalty`.
-    short_words: bool = False
+    short_words: bool = True
     short_word_unknown_penalty: float = 0.0
     # A misspelling that is two dictionary words run together ("inspite", "alot") gets the split as a
     # candidate, one edit away (the space).
@@ -81,7 +81,7 @@ class RescoreSettings:
     long_word_length: int = 8
     # Misspellings next to each other ("yusic cido") are decided once more, each with its neighbours'
     # decisions in place of their misspelled forms, so one wrong neighbour does not spoil the other's context.
-    adjacent_misspellings: bool = False
+    adjacent_misspellings: bool = True
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True

@@ -384,8 +384,9 @@ SHORT = RescoreSettings(short_words=True)
 
 
 def test_two_letter_typos_are_decided_only_with_short_words_on_and_right_ones_never():
+    assert RescoreSettings().short_words and RescoreSettings().adjacent_misspellings  # on by default (dev halves)
     text = "I went bz bus, ir was late and we od it an hour ok."
-    assert [m.word for m in find_misspellings(text, SETTINGS)] == []  # off by default: as before
+    assert [m.word for m in find_misspellings(text, RescoreSettings(short_words=False))] == []  # off: as before
     assert [m.word for m in find_misspellings(text, SHORT)] == ["bz", "ir", "od"]
     right = "It is an ox, oh no, so we go on up to it if he is by me at my TV in Mr. Li's ad."
     assert find_misspellings(right, SHORT) == []  # right two-letter words, a name, an acronym, a title
@@ -437,7 +438,7 @@ def test_neighbouring_misspellings_are_decided_again_with_each_others_decisions(
     table = {"a basic cido": -28.0, "a music cido": -31.0, "a yusic city": -25.0,
              "a music city": -5.0, "a basic city": -12.0}
     pair = [("a yusic cido", "a yusic cido")]
-    assert _PreferringScorer(table, RescoreSettings()).rescore_many(pair) == ["a basic city"]
+    assert _PreferringScorer(table, RescoreSettings(adjacent_misspellings=False)).rescore_many(pair) == ["a basic city"]
     together = _PreferringScorer(table, RescoreSettings(adjacent_misspellings=True))
     assert together.rescore_many(pair) == ["a music city"]
     # Misspellings with a word between them are not neighbours: decided once, as before.
