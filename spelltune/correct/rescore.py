@@ -82,6 +82,20 @@ class RescoreSettings:
     # Misspellings next to each other ("yusic cido") are decided once more, each with its neighbours'
     # decisions in place of their misspelled forms, so one wrong neighbour does not spoil the other's context.
     adjacent_misspellings: bool = True
+    # Every misspelling of a sentence where another misspelling changed is decided once more, with the other
+    # decisions in place: each word is first scored beside the others as written, and in a sentence with many
+    # errors those make copying the writer's words look likely ("thej" kept beside "rhan" and "worc").
+    sentence_misspellings: bool = True
+    # Rounds of deciding again, each with the decisions of the round before, while a decision changes.
+    redecide_rounds: int = 2
+    # Short dictionary words that are rare ("ont", "cit", "wen": `rare_word_length` letters or fewer, rarer than
+    # `rare_word_count` in SymSpell's counts, lowercase) are often a typo of a common word one edit away; they are
+    # decided too, and a more frequent word one edit away replaces one only when the model prefers it by
+    # `rare_word_margin` nats beyond its edit's penalty.
+    rare_words: bool = False
+    rare_word_length: int = 4
+    rare_word_count: int = 3_000_000
+    rare_word_margin: float = 2.0
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
@@ -190,7 +204,8 @@ class Slot:
     variants: list[str]
     distances: list[float]
     known: list[bool]
-    # "misspelling" (a word no list knows) or "confusion" (a correct word in a confusion set).
+    # "misspelling" (a word no list knows), "rare" (a rare short dictionary word: `RescoreSettings.rare_words`)
+    # or "confusion" (a correct word in a confusion set).
     kind: str = "misspelling"
     written: str = ""
     # The variant this writer chose for this misspelling before (it pays `preference_bonus` less); "" if none.
@@ -203,6 +218,10 @@ class Slot:
         if self.kind == "confusion":
             return [0.0 if variant.lower() == self.written.lower() else settings.confusion_margin
                     for variant in self.variants]
+        if self.kind == "rare":
+            return [0.0 if variant.lower() == self.written.lower()
+                    else settings.distance_penalty * distance + settings.rare_word_margin
+                    for variant, distance in zip(self.variants, self.distances)]
         unknown = settings.short_word_unknown_penalty if len(self.written) <= 2 else settings.unknown_word_penalty
         return [settings.distance_penalty * distance + (0.0 if known else unknown)
                 - (settings.preference_bonus if self.favoured and variant == self.favoured else 0.0)
@@ -249,12 +268,38 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
             slot = _slot(start, core, written, settings, preferences)
         elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
             slot = _confusion_slot(start, core, written_core)
+        elif settings.rare_words and core == written_core and is_rare_word(source_token.group(), starts_here, settings):
+            slot = _rare_slot(start, core, settings)
         else:
             continue
         if guard is not None:
             slot = _guarded(slot, source, written_start, guard)
         slots.append(slot)
     return [slot for slot in slots if len(slot.variants) > 1]
+
+
+def is_rare_word(token: str, sentence_start: bool, settings: RescoreSettings) -> bool:
+    """Whether `token` is a rare short dictionary word in lowercase (`RescoreSettings.rare_words`): "ont", "cit"."""
+    from spelltune.correct.dictionary import word_frequencies
+
+    core = strip_edge_punctuation(token)
+    if not 3 <= len(core) <= settings.rare_word_length or not core.isascii() or not core.isalpha() or not core.islower():
+        return False
+    if protected_kind(token, sentence_start) is not None or core not in known_words():
+        return False
+    return word_frequencies().get(core, 0) < settings.rare_word_count
+
+
+def _rare_slot(start: int, word: str, settings: RescoreSettings) -> Slot:
+    from spelltune.correct.dictionary import word_frequencies
+
+    frequencies = word_frequencies()
+    floor = max(settings.rare_word_count, frequencies.get(word, 0))
+    neighbours = [term for term, distance, _ in dictionary_neighbours(word, 1)
+                  if distance == 1 and frequencies.get(term, 0) > floor][: settings.max_candidates]
+    variants = [word] + neighbours
+    return Slot(start, start + len(word), variants, [spelling_distance(word, v, settings) for v in variants],
+                [True] * len(variants), kind="rare", written=word)
 
 
 def _is_confusable_token(token: str, written: str, current: str, sentence_start: bool) -> bool:
@@ -405,8 +450,11 @@ class CandidateRescorer:
                 penalties.append(slot.penalties(self.settings))
         scores = iter(self.decisive_scores(requests, penalties))
         all_choices = [[slot.choose(next(scores), self.settings) for slot in sentence_slots] for sentence_slots in slots]
-        if self.settings.adjacent_misspellings:
-            self._redecide_adjacent(pairs, slots, all_choices)
+        if self.settings.adjacent_misspellings or self.settings.sentence_misspellings:
+            seen = [[list(slot.variants[0] for slot in sentence_slots) for _ in sentence_slots] for sentence_slots in slots]
+            for _ in range(max(1, self.settings.redecide_rounds)):
+                if not self._redecide(pairs, slots, all_choices, seen):
+                    break
         self._recheck_confusions([corrected for _, corrected in pairs], slots, all_choices)
         return [_apply(corrected, sentence_slots, choices)
                 for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices)]
@@ -464,18 +512,22 @@ class CandidateRescorer:
                     best[index] = max(best[index], value - penalties[index][i])
         return scores
 
-    def _redecide_adjacent(self, pairs: list[tuple[str, str]], slots: list[list[Slot]],
-                           choices: list[list[str]]) -> None:
-        """Each misspelling next to another misspelling that changed is decided again (in place) with every
-        other word's decision applied, all such words of all sentences in one batch."""
+    def _redecide(self, pairs: list[tuple[str, str]], slots: list[list[Slot]], choices: list[list[str]],
+                  seen: list[list[list[str]]]) -> bool:
+        """One round: each misspelling whose related misspellings (its neighbours, or with
+        `sentence_misspellings` every other one of its sentence) are decided otherwise than when it was
+        last decided (`seen[sentence][slot]`, the choices it was scored beside) is decided again (in place),
+        with every other word's decision applied; all such words of all sentences in one batch. Whether
+        any decision changed."""
         jobs, requests, penalties = [], [], []
         for index, ((source, corrected), sentence_slots) in enumerate(zip(pairs, slots)):
             for i, slot in enumerate(sentence_slots):
-                neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(sentence_slots)
-                              and _adjacent(corrected, sentence_slots[min(i, j)], sentence_slots[max(i, j)])]
-                if slot.kind != "misspelling" or not any(
-                        sentence_slots[j].kind == "misspelling" and choices[index][j] != sentence_slots[j].variants[0]
-                        for j in neighbours):
+                if slot.kind == "confusion":
+                    continue
+                related = [j for j in range(len(sentence_slots)) if j != i and sentence_slots[j].kind != "confusion"
+                           and (self.settings.sentence_misspellings or (abs(i - j) == 1 and _adjacent(
+                               corrected, sentence_slots[min(i, j)], sentence_slots[max(i, j)])))]
+                if all(choices[index][j] == seen[index][i][j] for j in related):
                     continue
                 others = [k for k in range(len(sentence_slots)) if k != i]
                 text = _apply(corrected, [sentence_slots[k] for k in others], [choices[index][k] for k in others])
@@ -485,8 +537,14 @@ class CandidateRescorer:
                 jobs.append((index, i))
                 requests.append(self.slot_request(source, text, moved))
                 penalties.append(slot.penalties(self.settings))
+        for index, i in jobs:
+            seen[index][i] = list(choices[index])
+        changed = False
         for (index, i), scores in zip(jobs, self.decisive_scores(requests, penalties)):
-            choices[index][i] = slots[index][i].choose(scores, self.settings)
+            chosen = slots[index][i].choose(scores, self.settings)
+            changed |= chosen != choices[index][i]
+            choices[index][i] = chosen
+        return changed
 
     def _recheck_confusions(self, texts: list[str], slots: list[list[Slot]], choices: list[list[str]]) -> None:
         """Words are decided independently, so two changes can prop each other up ("tow hour" -> "two our":

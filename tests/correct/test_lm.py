@@ -73,3 +73,21 @@ def test_untrained_model_noise_never_reaches_the_output(tiny_model_dir):
         # Whatever the noise, every output word is an input word or an accepted close edit.
         assert len(correction.output.split()) == len(correction.input.split())
     assert corrections[2].output == "   " and corrections[3].output == ""
+
+
+def test_every_second_pass_kind_leaves_right_words_alone_on_a_real_model(trained):
+    from dataclasses import replace
+
+    from spelltune.correct.rescore import RescoreSettings
+
+    # Every lever of the second pass on: short words, accents, neighbouring and whole-sentence re-decisions,
+    # rare short words. Right words of each kind must come back as written.
+    every = RescoreSettings(short_words=True, non_ascii_words=True, adjacent_misspellings=True,
+                            sentence_misspellings=True, redecide_rounds=2, rare_words=True)
+    corrector = LMCorrector(trained, replace(CorrectorConfig(), rescore=every), batch_size=4)
+    right = ["The lad stood in awe of it, as Zoë said at the café.",
+             "It is an ox, so we go on up to it if he is by me.",
+             "A naïve kin of Mr. Li met Ada at the inn."]
+    assert [c.output for c in corrector.correct_lines(right)] == right
+    [fixed] = corrector.correct_lines(["I beleive this is teh correct answr."])
+    assert fixed.output == "I believe this is the correct answer."

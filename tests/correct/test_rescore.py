@@ -438,11 +438,69 @@ def test_neighbouring_misspellings_are_decided_again_with_each_others_decisions(
     table = {"a basic cido": -28.0, "a music cido": -31.0, "a yusic city": -25.0,
              "a music city": -5.0, "a basic city": -12.0}
     pair = [("a yusic cido", "a yusic cido")]
-    assert _PreferringScorer(table, RescoreSettings(adjacent_misspellings=False)).rescore_many(pair) == ["a basic city"]
-    together = _PreferringScorer(table, RescoreSettings(adjacent_misspellings=True))
+    once = RescoreSettings(adjacent_misspellings=False, sentence_misspellings=False)
+    assert _PreferringScorer(table, once).rescore_many(pair) == ["a basic city"]
+    together = _PreferringScorer(table, RescoreSettings(adjacent_misspellings=True, sentence_misspellings=False))
     assert together.rescore_many(pair) == ["a music city"]
     # Misspellings with a word between them are not neighbours: decided once, as before.
     apart = {"a basic and cido": -28.0, "a music and cido": -31.0, "a yusic and city": -25.0,
              "a music and city": -5.0, "a basic and city": -12.0}
-    assert _PreferringScorer(apart, RescoreSettings(adjacent_misspellings=True)).rescore_many(
+    assert _PreferringScorer(apart, RescoreSettings(adjacent_misspellings=True, sentence_misspellings=False)).rescore_many(
         [("a yusic and cido", "a yusic and cido")]) == ["a basic and city"]
+
+
+def test_with_sentence_misspellings_every_misspelling_is_decided_again_when_another_changed():
+    # "and" lies between the two misspellings: not neighbours, but the same sentence.
+    apart = {"a basic and cido": -28.0, "a music and cido": -31.0, "a yusic and city": -25.0,
+             "a music and city": -5.0, "a basic and city": -12.0}
+    pair = [("a yusic and cido", "a yusic and cido")]
+    assert RescoreSettings().sentence_misspellings and RescoreSettings().redecide_rounds == 2  # on (dev halves)
+    assert _PreferringScorer(apart, RescoreSettings()).rescore_many(pair) == ["a music and city"]
+    neighbours_only = RescoreSettings(sentence_misspellings=False)
+    assert _PreferringScorer(apart, neighbours_only).rescore_many(pair) == ["a basic and city"]
+
+
+def test_further_rounds_decide_again_while_a_decision_changes():
+    # Round 1 (beside the first decisions "basic", "city") picks "music"; only then does "cido" read
+    # as "lido" beside "music": a second round sees it, one round does not.
+    table = {"a basic cido": -28.0, "a music cido": -31.0, "a yusic city": -25.0, "a yusic lido": -40.0,
+             "a basic city": -12.0, "a music city": -5.0, "a music lido": -1.0}
+    pair = [("a yusic cido", "a yusic cido")]
+    one = RescoreSettings(redecide_rounds=1)
+    assert _PreferringScorer(table, one).rescore_many(pair) == ["a music city"]
+    two = RescoreSettings(redecide_rounds=2)
+    assert _PreferringScorer(table, two).rescore_many(pair) == ["a music lido"]
+
+
+RARE = RescoreSettings(rare_words=True)
+
+
+def test_rare_short_dictionary_words_are_decided_only_with_rare_words_on():
+    from spelltune.correct.rescore import is_rare_word
+
+    assert not RescoreSettings().rare_words
+    assert is_rare_word("wen", False, RARE) and is_rare_word("cit,", False, RARE)
+    # Common words, long rare words, capitals (names), acronyms and two-letter words are not.
+    for token, start in (("one", False), ("drabness", False), ("Cher", False), ("Cher", True), ("CIT", False),
+                         ("on", False)):
+        assert not is_rare_word(token, start, RARE), token
+    text = "it sat cit the mat"
+    assert [s.written for s in find_slots(text, text, RARE) if s.kind == "rare"] == ["cit"]
+    assert [s for s in find_slots(text, text, SETTINGS) if s.kind == "rare"] == []
+
+
+def test_a_rare_word_changes_only_to_a_more_common_word_one_edit_away_by_a_margin():
+    from spelltune.correct.dictionary import word_frequencies
+
+    text = "he said cit was late"
+    [slot] = [s for s in find_slots(text, text, RARE) if s.kind == "rare"]
+    assert slot.variants[0] == "cit" and "it" in slot.variants
+    assert all(word_frequencies()[v] > RARE.rare_word_count for v in slot.variants[1:])
+    assert all(d <= 1 for d in slot.distances[1:])
+    penalties = slot.penalties(RARE)
+    assert penalties[0] == 0.0 and penalties[slot.variants.index("it")] == RARE.distance_penalty + RARE.rare_word_margin
+    sure = {"he said it was late": -2.0, "he said cit was late": -6.0}
+    assert _PreferringScorer(sure, RARE).rescore_many([(text, text)]) == ["he said it was late"]
+    # Preferred by less than the edit and the margin: the word stays as written.
+    unsure = {"he said it was late": -4.0, "he said cit was late": -6.0}
+    assert _PreferringScorer(unsure, RARE).rescore_many([(text, text)]) == [text]
