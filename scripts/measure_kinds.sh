@@ -19,7 +19,7 @@ OUT=${OUT:-runs/kinds/levers$SUFFIX}
 SHARED=${SHARED:-../shared/data}
 LIMIT=${LIMIT:-60}
 RECORDS=${RECORDS:-docs/dense-errors/records$SUFFIX}
-LEVER_NAMES=${LEVER_NAMES:-baseline short split long3 adjacent all short+adjacent}
+LEVER_NAMES=${LEVER_NAMES:-baseline short split long3 adjacent all short+adjacent sentence rare sentence+rare}
 mkdir -p "$OUT"
 for record in "$RECORDS"/*/*/; do  # <suite>/<lever>/report.json from an earlier sitting
   [[ -f $record/report.json ]] || continue
@@ -30,18 +30,28 @@ for corpus in wiki books; do
   [[ -f $OUT/$corpus-$SPLIT.jsonl ]] ||
     $PY scripts/dense_slice.py "$SHARED/realistic-$corpus:$SPLIT" --limit "$LIMIT" --out "$OUT/$corpus-$SPLIT.jsonl"
 done
-SUITES=("wiki=$OUT/wiki-$SPLIT.jsonl" "books=$OUT/books-$SPLIT.jsonl" "bea=$SHARED/neuspell-bea322:$SPLIT"
-        "own=own:$SPLIT")
+ALL_SUITES=("wiki=$OUT/wiki-$SPLIT.jsonl" "books=$OUT/books-$SPLIT.jsonl" "bea=$SHARED/neuspell-bea322:$SPLIT"
+            "own=own:$SPLIT")
+SUITE_NAMES=${SUITE_NAMES:-wiki books bea own}  # e.g. SUITE_NAMES="bea own": a lever's check on learner text only
+SUITES=()
+for entry in "${ALL_SUITES[@]}"; do [[ " $SUITE_NAMES " == *" ${entry%%=*} "* ]] && SUITES+=("$entry"); done
 ALL_LEVERS="rescore.short_words=true rescore.split_words=true rescore.long_word_distance=3 rescore.adjacent_misspellings=true"
-OFF="rescore.short_words=false rescore.split_words=false rescore.long_word_distance=2 rescore.adjacent_misspellings=false"
+OFF="rescore.short_words=false rescore.split_words=false rescore.long_word_distance=2 rescore.adjacent_misspellings=false
+     rescore.sentence_misspellings=false rescore.redecide_rounds=1 rescore.rare_words=false"
+# The second sitting's levers go on top of the first sitting's pick (short words + adjacent misspellings).
+PICK="rescore.short_words=true rescore.split_words=false rescore.long_word_distance=2 rescore.adjacent_misspellings=true
+      rescore.sentence_misspellings=false rescore.redecide_rounds=1 rescore.rare_words=false"
 declare -A LEVERS=(
   [baseline]="$OFF"  # every lever off, as the first measurement ran it
-  [short]="rescore.short_words=true"
-  [split]="rescore.split_words=true"
-  [long3]="rescore.long_word_distance=3"
-  [adjacent]="rescore.adjacent_misspellings=true"
-  [all]="$ALL_LEVERS"
-  [short+adjacent]="rescore.short_words=true rescore.adjacent_misspellings=true"  # the two that paid alone
+  [short]="$OFF rescore.short_words=true"
+  [split]="$OFF rescore.split_words=true"
+  [long3]="$OFF rescore.long_word_distance=3"
+  [adjacent]="$OFF rescore.adjacent_misspellings=true"
+  [all]="$OFF $ALL_LEVERS"
+  [short+adjacent]="$OFF rescore.short_words=true rescore.adjacent_misspellings=true"  # the two that paid alone
+  [sentence]="$PICK rescore.sentence_misspellings=true rescore.redecide_rounds=2"
+  [rare]="$PICK rescore.rare_words=true"
+  [sentence+rare]="$PICK rescore.sentence_misspellings=true rescore.redecide_rounds=2 rescore.rare_words=true"
   [before]="$OFF"
   [after]=""  # the shipped defaults (configs/correct/default.yaml)
 )
