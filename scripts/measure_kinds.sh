@@ -54,6 +54,11 @@ declare -A LEVERS=(
   [sentence+rare]="$PICK rescore.sentence_misspellings=true rescore.redecide_rounds=2 rescore.rare_words=true"
   [before]="$OFF"
   [after]=""  # the shipped defaults (configs/correct/default.yaml)
+  [dense-model]=""  # the shipped defaults with the adapter retrained on dense data (MODELS below)
+)
+# A lever may also name the model it runs; the rest run the shipped `default`.
+declare -A MODELS=(
+  [dense-model]=${DENSE_MODEL:-runs/dense-retrain/run}  # scripts/train_dense_model.sh
 )
 for lever in $LEVER_NAMES; do
   sets=()
@@ -61,7 +66,7 @@ for lever in $LEVER_NAMES; do
   for entry in "${SUITES[@]}"; do
     name=${entry%%=*} suite=${entry#*=}
     report=$OUT/$name/$lever
-    [[ -f $report/report.json ]] || $PY -m spelltune eval --model default --suite "$suite" --out "$report" "${sets[@]}"
+    [[ -f $report/report.json ]] || $PY -m spelltune eval --model "${MODELS[$lever]:-default}" --suite "$suite" --out "$report" "${sets[@]}"
     mkdir -p "$RECORDS/$name/$lever"
     $PY -c 'import json, sys; report = json.load(open(sys.argv[1])); report.pop("cases", None)
 json.dump(report, open(sys.argv[2], "w"), indent=1)' "$report/report.json" "$RECORDS/$name/$lever/report.json"
