@@ -164,8 +164,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run_load(url: str, sentences: list[str], clients: int, duration: float,
-             writers: list[BenchWriter] | None = None) -> dict:
-    """Run the clients (with `writers`: client k as writer k mod N, see the module); return latencies and errors."""
+             writers: list[BenchWriter] | None = None, min_requests: int = 0) -> dict:
+    """Run the clients (with `writers`: client k as writer k mod N, see the module); return latencies and errors.
+
+    Each client sends requests until `duration` seconds have passed and it has sent at least `min_requests`."""
     from spelltune.client import ServerError, SpelltuneClient
 
     latencies: list[float] = []
@@ -176,8 +178,9 @@ def run_load(url: str, sentences: list[str], clients: int, duration: float,
     def worker(number: int) -> None:
         writer = writers[number % len(writers)] if writers else None
         client = SpelltuneClient(url, timeout=600, retries=0, token=writer.token if writer else None)
-        index = number
-        while time.perf_counter() < stop_at:
+        index, sent = number, 0
+        while time.perf_counter() < stop_at or sent < min_requests:
+            sent += 1
             sentence = sentences[index % len(sentences)]
             if writer is not None:
                 sentence = f"{sentence} {writer.word}"

@@ -62,10 +62,11 @@ def test_a_short_load_of_many_writers_has_no_errors(tmp_path):
     settings = ServeSettings(dictionary_path=tmp_path / "d.txt", feedback_path=tmp_path / "f.jsonl", rate_limit=0)
     server = RunningServer(create_app(corrector, settings, store=store)).start()
     try:
-        result = serve_load.run_load(server.url, ["teh cat sat", "a dog"], clients=4, duration=1.5, writers=writers)
+        result = serve_load.run_load(server.url, ["teh cat sat", "a dog"], clients=4, duration=0.5, writers=writers,
+                                     min_requests=3)  # a count, not a rate: a busy CI machine is slow
     finally:
         server.stop()
         store.close()
-    assert result["errors"] == [] and len(result["latencies"]) >= 10
+    assert result["errors"] == [] and len(result["latencies"]) >= 12
     sent = {line for call in corrector.calls for line in call}
     assert {line.rsplit(" ", 1)[1] for line in sent} == {w.word for w in writers}  # every writer took part
