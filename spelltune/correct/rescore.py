@@ -88,6 +88,11 @@ class RescoreSettings:
     sentence_misspellings: bool = True
     # Rounds of deciding again, each with the decisions of the round before, while a decision changes.
     redecide_rounds: int = 2
+    # Before those rounds, in a sentence where a misspelling was kept as written, every misspelling is decided
+    # once more with each other misspelling at its likeliest known spelling (the model's best-scoring dictionary
+    # variant), not as written: when every word is first decided beside the others as written, a line with many
+    # errors can keep all of them, each one's copy propped up by the others' ("yoi" beside "zaif").
+    known_context: bool = False
     # Short dictionary words that are rare ("ont", "cit", "wen": `rare_word_length` letters or fewer, rarer than
     # `rare_word_count` in SymSpell's counts, lowercase) are often a typo of a common word one edit away; they are
     # decided too, and a more frequent word one edit away replaces one only when the model prefers it by
@@ -382,6 +387,20 @@ def _slot(start: int, current: str, written: str, settings: RescoreSettings,
     )
 
 
+def likeliest_known(slot: Slot, estimates: list[float], chosen: str, settings: RescoreSettings) -> str:
+    """What `slot` stands as in its neighbours' context with `known_context`: `chosen` when a word list knows
+    it (or it is a confusable word), else the known variant whose score `estimates` (exact, or a bound where
+    pruning skipped it), less its penalty, is best; `chosen` when no variant is known."""
+    index = slot.variants.index(chosen)
+    if slot.kind != "misspelling" or slot.known[index]:
+        return chosen
+    penalties = slot.penalties(settings)
+    known = [i for i, is_known in enumerate(slot.known) if is_known]
+    if not known:
+        return chosen
+    return slot.variants[max(known, key=lambda i: (estimates[i] - penalties[i], -i))]
+
+
 def _adjacent(text: str, first: Slot, second: Slot) -> bool:
     """Whether nothing but spaces and punctuation lies between two slots (no other word)."""
     return not any(character.isalnum() for character in text[first.end : second.start])
@@ -448,10 +467,17 @@ class CandidateRescorer:
             for slot in sentence_slots:
                 requests.append(self.slot_request(source, corrected, slot))
                 penalties.append(slot.penalties(self.settings))
-        scores = iter(self.decisive_scores(requests, penalties))
+        found, estimates = self._scores_and_estimates(requests, penalties)
+        scores = iter(found)
         all_choices = [[slot.choose(next(scores), self.settings) for slot in sentence_slots] for sentence_slots in slots]
         if self.settings.adjacent_misspellings or self.settings.sentence_misspellings:
             seen = [[list(slot.variants[0] for slot in sentence_slots) for _ in sentence_slots] for sentence_slots in slots]
+            if self.settings.known_context:
+                rows = iter(estimates)
+                context = [[likeliest_known(slot, next(rows), chosen, self.settings)
+                            for slot, chosen in zip(sentence_slots, choices)]
+                           for sentence_slots, choices in zip(slots, all_choices)]
+                self._redecide(pairs, slots, all_choices, seen, context)
             for _ in range(max(1, self.settings.redecide_rounds)):
                 if not self._redecide(pairs, slots, all_choices, seen):
                     break
@@ -479,10 +505,16 @@ class CandidateRescorer:
         exact score is not scored (-inf), and only the rest are scored exactly. The choice is the one
         scoring every variant gives (up to float noise).
         """
+        return self._scores_and_estimates(requests, penalties)[0]
+
+    def _scores_and_estimates(self, requests: list[tuple[str, list[str]]], penalties: list[list[float]]
+                              ) -> tuple[list[list[float]], list[list[float]]]:
+        """`decisive_scores`, and each variant's exact score or, where pruning left it unscored, its bound."""
         if not requests:
-            return []
+            return [], []
         if not self.settings.prune:
-            return self.engine.score_many(requests)
+            scores = self.engine.score_many(requests)
+            return scores, scores
         found = self.engine.score_bounds(requests)
         bounds = [[bound.value for bound in row] for row in found]
         scores = [[bound.value if bound.exact else float("-inf") for bound in row] for row in found]
@@ -510,15 +542,18 @@ class CandidateRescorer:
                 for i, value in zip(chosen, values):
                     scores[index][i] = value
                     best[index] = max(best[index], value - penalties[index][i])
-        return scores
+        estimates = [[value if value > float("-inf") else bound for value, bound in zip(row, bound_row)]
+                     for row, bound_row in zip(scores, bounds)]
+        return scores, estimates
 
     def _redecide(self, pairs: list[tuple[str, str]], slots: list[list[Slot]], choices: list[list[str]],
-                  seen: list[list[list[str]]]) -> bool:
+                  seen: list[list[list[str]]], context: list[list[str]] | None = None) -> bool:
         """One round: each misspelling whose related misspellings (its neighbours, or with
         `sentence_misspellings` every other one of its sentence) are decided otherwise than when it was
         last decided (`seen[sentence][slot]`, the choices it was scored beside) is decided again (in place),
-        with every other word's decision applied; all such words of all sentences in one batch. Whether
-        any decision changed."""
+        with every other word's decision applied (or, given a `context`, the words it names); all such
+        words of all sentences in one batch. Whether any decision changed."""
+        context = context if context is not None else choices
         jobs, requests, penalties = [], [], []
         for index, ((source, corrected), sentence_slots) in enumerate(zip(pairs, slots)):
             for i, slot in enumerate(sentence_slots):
@@ -527,18 +562,18 @@ class CandidateRescorer:
                 related = [j for j in range(len(sentence_slots)) if j != i and sentence_slots[j].kind != "confusion"
                            and (self.settings.sentence_misspellings or (abs(i - j) == 1 and _adjacent(
                                corrected, sentence_slots[min(i, j)], sentence_slots[max(i, j)])))]
-                if all(choices[index][j] == seen[index][i][j] for j in related):
+                if all(context[index][j] == seen[index][i][j] for j in related):
                     continue
                 others = [k for k in range(len(sentence_slots)) if k != i]
-                text = _apply(corrected, [sentence_slots[k] for k in others], [choices[index][k] for k in others])
-                shift = sum(len(choices[index][k]) - (sentence_slots[k].end - sentence_slots[k].start)
+                text = _apply(corrected, [sentence_slots[k] for k in others], [context[index][k] for k in others])
+                shift = sum(len(context[index][k]) - (sentence_slots[k].end - sentence_slots[k].start)
                             for k in others if k < i)
                 moved = replace(slot, start=slot.start + shift, end=slot.end + shift)
                 jobs.append((index, i))
                 requests.append(self.slot_request(source, text, moved))
                 penalties.append(slot.penalties(self.settings))
         for index, i in jobs:
-            seen[index][i] = list(choices[index])
+            seen[index][i] = list(context[index])
         changed = False
         for (index, i), scores in zip(jobs, self.decisive_scores(requests, penalties)):
             chosen = slots[index][i].choose(scores, self.settings)

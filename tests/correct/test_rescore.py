@@ -472,6 +472,44 @@ def test_further_rounds_decide_again_while_a_decision_changes():
     assert _PreferringScorer(table, two).rescore_many(pair) == ["a music lido"]
 
 
+def test_with_known_context_misspellings_that_prop_each_other_up_are_decided_beside_known_words():
+    # Beside the other misspelling as written, copying reads best for each: both are kept. Decided beside
+    # the other's likeliest known spelling ("city", "music"), each reads best corrected.
+    table = {"a yusic cido": -10.0, "a music cido": -20.0, "a yusic city": -20.0, "a basic cido": -30.0,
+             "a music city": -5.0, "a basic city": -9.0, "a yusic lido": -40.0}
+    pair = [("a yusic cido", "a yusic cido")]
+    assert not RescoreSettings().known_context  # off unless it pays on dev halves (README)
+    assert _PreferringScorer(table, RescoreSettings()).rescore_many(pair) == ["a yusic cido"]
+    known = RescoreSettings(known_context=True)
+    assert _PreferringScorer(table, known).rescore_many(pair) == ["a music city"]
+    # Pruned variants are ranked by their bounds: the same choice.
+    assert _PreferringScorer(table, known, looseness=0.5).rescore_many(pair) == ["a music city"]
+
+
+def test_known_context_only_changes_what_the_model_then_prefers():
+    # "zorvex" is a word no list knows that the writer meant; beside "city" the model still copies it.
+    table = {"a zorvex cido": -10.0, "a zorvex city": -6.0, "a vortex cido": -20.0, "a vortex city": -12.0}
+    pair = [("a zorvex cido", "a zorvex cido")]
+    assert _PreferringScorer(table, RescoreSettings(known_context=True)).rescore_many(pair) == ["a zorvex city"]
+    # A lone misspelling has no other word to stand in for: decided once, as without the setting.
+    alone = {"a zorvex": -10.0, "a vortex": -14.0}
+    assert _PreferringScorer(alone, RescoreSettings(known_context=True)).rescore_many(
+        [("a zorvex", "a zorvex")]) == ["a zorvex"]
+
+
+def test_the_likeliest_known_word_is_the_best_scored_dictionary_variant_after_its_penalty():
+    from spelltune.correct.rescore import Slot, likeliest_known
+
+    slot = Slot(2, 7, ["yusic", "music", "basic", "yusics"], [0.0, 1.0, 2.0, 1.0], [False, True, True, False],
+                written="yusic")
+    settings = RescoreSettings(distance_penalty=1.0)
+    assert likeliest_known(slot, [-1.0, -9.0, -8.5, -2.0], "yusic", settings) == "music"  # -10 beats -10.5
+    assert likeliest_known(slot, [-1.0, -9.0, -7.0, -2.0], "yusic", settings) == "basic"
+    assert likeliest_known(slot, [-1.0, -9.0, -7.0, -2.0], "music", settings) == "music"  # known: as chosen
+    unknown_only = Slot(2, 7, ["yusic", "yusics"], [0.0, 1.0], [False, False], written="yusic")
+    assert likeliest_known(unknown_only, [-1.0, -2.0], "yusic", settings) == "yusic"
+
+
 RARE = RescoreSettings(rare_words=True)
 
 
