@@ -91,8 +91,9 @@ class RescoreSettings:
     # Before those rounds, in a sentence where a misspelling was kept as written, every misspelling is decided
     # once more with each other misspelling at its likeliest known spelling (the model's best-scoring dictionary
     # variant), not as written: when every word is first decided beside the others as written, a line with many
-    # errors can keep all of them, each one's copy propped up by the others' ("yoi" beside "zaif").
-    known_context: bool = False
+    # errors can keep all of them, each one's copy propped up by the others' ("yoi" beside "zaif"). On: dev
+    # halves (README "Where errors are dense").
+    known_context: bool = True
     # Short dictionary words that are rare ("ont", "cit", "wen": `rare_word_length` letters or fewer, rarer than
     # `rare_word_count` in SymSpell's counts, lowercase) are often a typo of a common word one edit away; they are
     # decided too, and a more frequent word one edit away replaces one only when the model prefers it by
