@@ -56,6 +56,7 @@ declare -A LEVERS=(
   [after]=""  # the shipped defaults (configs/correct/default.yaml)
   [dense-model]=""  # the shipped defaults with the adapter retrained on dense data (MODELS below)
   [known]="rescore.known_context=true"  # the shipped defaults, and the others' likeliest known words as context
+  [accents]="rescore.accent_typos=true"  # the shipped defaults, and stray accents decided as plain text
 )
 # A lever may also name the model it runs; the rest run the shipped `default`.
 declare -A MODELS=(

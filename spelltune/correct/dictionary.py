@@ -70,11 +70,19 @@ def known_words() -> frozenset[str]:
     return english_words() | frozenset(SpellChecker().word_frequency.keys())
 
 
+# Latin letters that Unicode does not decompose into a plain letter and a mark, though each is one with a
+# stroke or without its dot ("ı" of "ın", "ø" of "førmer").
+_PLAIN_LETTERS = str.maketrans({"ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+                                "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T"})
+
+
 def without_accents(word: str) -> str:
-    """`word` with its letters' accents taken off ("naïve" -> "naive"); letters with no plain form stay."""
+    """`word` with its letters' accents and strokes taken off ("naïve" -> "naive", "førmer" -> "former");
+    letters with no plain form stay."""
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return plain.translate(_PLAIN_LETTERS)
 
 
 def is_accented_word(word: str) -> bool:

@@ -13,9 +13,11 @@ Correctly spelled words get the same second look when they belong to a confusion
 (correct/confusion.py: their/there/they're, its/it's, dont/don't, male/mail, form/from): their partners
 are candidates, and one replaces the written word only when the model prefers it by more than
 `confusion_margin` nats, so a correct sentence stays as written. Every candidate must pass the guard.
-Those are scored by the model as a plain language model (the sentence after `fluency_prefix`), not as
-the correction of the input: a correction model learned to copy its input, so it favours the written
-word whichever it is, while as a language model it hears that "the mail came late" reads right.
+A misspelling whose only fault is its accents ("fínger", with `accent_typos`) is decided the same way,
+between the word as written and its plain form. Those are scored by the model as a plain language model
+(the sentence after `fluency_prefix`), not as the correction of the input: a correction model learned to
+copy its input, so it favours the written word whichever it is, while as a language model it hears that
+"the mail came late" reads right.
 
 Most variants cannot win, so they are not scored in full (`prune`): one pass over the sentence as the
 correction has it scores that variant exactly and bounds every other by its tokens up to where it
@@ -105,6 +107,11 @@ class RescoreSettings:
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
+    # Such a word whose only fault is its accents ("fínger", "tő": without them a word list knows it) is decided
+    # between the word as written and its plain form by the model as a plain language model, like a confusable
+    # word: the correction model learned that a writer's accents stay (on real accented words), so it copies
+    # stray ones too ("fínger" scored 8 nats above "finger" as the correction of its sentence).
+    accent_typos: bool = False
     # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0
@@ -270,10 +277,13 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
                         if source_token.start() <= m.start < source_token.end()), None)
         if written is None and start in own:
             written = core
-        if written is not None and (_PLAIN_WORD.match(core) or _LETTERS.match(core)):
+        plain = accent_typo_plain_form(written, settings) if written is not None else None
+        if plain is not None and _LETTERS.match(core):
+            slot = _confusion_slot(start, core, written, [plain])
+        elif written is not None and (_PLAIN_WORD.match(core) or _LETTERS.match(core)):
             slot = _slot(start, core, written, settings, preferences)
         elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
-            slot = _confusion_slot(start, core, written_core)
+            slot = _confusion_slot(start, core, written_core, sorted(confusion_partners(written_core)))
         elif settings.rare_words and core == written_core and is_rare_word(source_token.group(), starts_here, settings):
             slot = _rare_slot(start, core, settings)
         else:
@@ -316,10 +326,20 @@ def _is_confusable_token(token: str, written: str, current: str, sentence_start:
     return bool(confusion_partners(written))
 
 
-def _confusion_slot(start: int, current: str, written: str) -> Slot:
+def accent_typo_plain_form(word: str, settings: RescoreSettings) -> str | None:
+    """With `accent_typos`, the plain form of a misspelling whose only fault is its accents ("fínger" ->
+    "finger", "tő" -> "to": a word list knows it without them); None for any other word."""
+    if not settings.accent_typos or word.isascii() or is_accented_word(word):
+        return None
+    plain = without_accents(word)
+    if plain == word or not _PLAIN_WORD.match(plain):
+        return None
+    return plain if _is_known(plain, settings.short_words and len(plain) == 2) else None
+
+
+def _confusion_slot(start: int, current: str, written: str, partners: list[str]) -> Slot:
     from rapidfuzz.distance import OSA
 
-    partners = sorted(confusion_partners(written))
     variants = list(dict.fromkeys([current, written] + [_in_case_of(written, partner) for partner in partners]))
     return Slot(start, start + len(current), variants,
                 [OSA.distance(written.lower(), variant.lower()) for variant in variants],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spelltune.correct.rescore import (CandidateRescorer, RescoreSettings, dictionary_candidates, find_misspellings,
-                                       find_slots)
+from spelltune.correct.rescore import (CandidateRescorer, RescoreSettings, accent_typo_plain_form,
+                                       dictionary_candidates, find_misspellings, find_slots)
 from spelltune.engine.base import Engine
 from spelltune.engine.bounds import ScoreBound
 
@@ -378,6 +378,45 @@ def test_an_accented_misspelling_gets_the_plain_dictionary_spelling_the_context_
     # A correct accented word is never a slot, however much the model would like its plain form.
     kept = [("a naïve idea at the café", "a naïve idea at the café")]
     assert _PreferringScorer({"a naive idea at the cafe": 0.0}, SETTINGS).rescore_many(kept) == [kept[0][0]]
+
+
+ACCENTS = RescoreSettings(accent_typos=True)
+
+
+def test_letters_with_a_stroke_or_without_their_dot_have_a_plain_form():
+    from spelltune.correct.dictionary import without_accents
+
+    assert without_accents("førmer ın łate đeath naïve") == "former in late death naive"
+    text = "Born ın the førmer town, Søren met Łukasz."
+    assert [m.word for m in find_misspellings(text, SETTINGS)] == ["ın", "førmer"]  # names stay names
+
+
+def test_a_word_whose_only_fault_is_its_accents_is_decided_as_plain_text():
+    assert accent_typo_plain_form("fínger", ACCENTS) == "finger" and accent_typo_plain_form("tő", ACCENTS) == "to"
+    assert accent_typo_plain_form("Ôut", ACCENTS) == "Out"
+    assert accent_typo_plain_form("fínger", RescoreSettings(accent_typos=False)) is None
+    # No plain word without the accents ("ỳn" -> "yn"), a plain word, or a real accented word: not this kind.
+    assert [accent_typo_plain_form(word, ACCENTS) for word in ("ỳn", "finger", "café")] == [None, None, None]
+    [slot] = find_slots("his fínger was cold", "his fínger was cold", ACCENTS)
+    assert slot.kind == "confusion" and slot.variants == ["fínger", "finger"]
+    assert [s.kind for s in find_slots("his fínger was cold", "his fínger was cold", SETTINGS)] == ["misspelling"]
+    # The table engine scores text alike as correction or as plain text: the margin decides (2 nats).
+    pair = [("his fínger was cold", "his fínger was cold")]
+    assert _PreferringScorer({"his fínger was cold": -40.0, "his finger was cold": -30.0}, ACCENTS) \
+        .rescore_many(pair) == ["his finger was cold"]
+    request = CandidateRescorer(TableEngine({}), ACCENTS).slot_request(pair[0][0], pair[0][1], slot)
+    assert request == (ACCENTS.fluency_prefix, [" his fínger was cold", " his finger was cold"])
+
+
+def test_a_plain_form_replaces_stray_accents_only_beyond_the_margin_and_real_accents_stay():
+    pair = [("i went tő school", "i went tő school")]
+    close = {"i went tő school": -20.0, "i went to school": -18.5}
+    assert _PreferringScorer(close, ACCENTS).rescore_many(pair) == ["i went tő school"]  # 1.5 nats < margin 2
+    clear = {"i went tő school": -20.0, "i went to school": -10.0}
+    assert _PreferringScorer(clear, ACCENTS).rescore_many(pair) == ["i went to school"]
+    right = [("a naïve fiancé ate pâté at the café with Zoë", "a naïve fiancé ate pâté at the café with Zoë")]
+    plain = {"a naive fiance ate pate at the cafe with Zoe": 0.0}
+    assert _PreferringScorer(plain, ACCENTS).rescore_many(right) == [right[0][0]]
 
 
 SHORT = RescoreSettings(short_words=True)
