@@ -57,6 +57,7 @@ declare -A LEVERS=(
   [dense-model]=""  # the shipped defaults with the adapter retrained on dense data (MODELS below)
   [known]="rescore.known_context=true"  # the shipped defaults, and the others' likeliest known words as context
   [accents]="rescore.accent_typos=true"  # the shipped defaults, and stray accents decided as plain text
+  [cased]="rescore.accent_typos=true rescore.sentence_case=true"  # and corrected sentence starts capitalised
 )
 # A lever may also name the model it runs; the rest run the shipped `default`.
 declare -A MODELS=(

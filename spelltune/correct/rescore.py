@@ -104,6 +104,10 @@ class RescoreSettings:
     rare_word_length: int = 4
     rare_word_count: int = 3_000_000
     rare_word_margin: float = 2.0
+    # A misspelling that starts a sentence, in a text whose other sentences start with a capital, gets its
+    # correction capitalised ("... mouthful. chewinb an he spoke" -> "Chewing"); text that does not write
+    # sentence case (learners' all-lowercase lines) keeps its lowercase starts.
+    sentence_case: bool = False
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
@@ -218,17 +222,24 @@ class Slot:
     distances: list[float]
     known: list[bool]
     # "misspelling" (a word no list knows), "rare" (a rare short dictionary word: `RescoreSettings.rare_words`)
-    # or "confusion" (a correct word in a confusion set).
+    # "confusion" (a correct word in a confusion set) or "accent" (a misspelling whose only fault is its
+    # accents: `RescoreSettings.accent_typos`).
     kind: str = "misspelling"
     written: str = ""
     # The variant this writer chose for this misspelling before (it pays `preference_bonus` less); "" if none.
     favoured: str = ""
+    sentence_start: bool = False  # the word starts a sentence
+
+    @property
+    def as_plain_text(self) -> bool:
+        """Whether the model decides this slot as a plain language model (confusable and accent-only words)."""
+        return self.kind in ("confusion", "accent")
 
     def penalties(self, settings: RescoreSettings) -> list[float]:
         """Nats each variant pays. A misspelling's: per edit away from the writer's word, and for being no
         known word, less `preference_bonus` for the writer's favoured word. A confusion's: the margin, for
         every variant but the word as written."""
-        if self.kind == "confusion":
+        if self.as_plain_text:
             return [0.0 if variant.lower() == self.written.lower() else settings.confusion_margin
                     for variant in self.variants]
         if self.kind == "rare":
@@ -279,7 +290,7 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
             written = core
         plain = accent_typo_plain_form(written, settings) if written is not None else None
         if plain is not None and _LETTERS.match(core):
-            slot = _confusion_slot(start, core, written, [plain])
+            slot = replace(_confusion_slot(start, core, written, [plain]), kind="accent")
         elif written is not None and (_PLAIN_WORD.match(core) or _LETTERS.match(core)):
             slot = _slot(start, core, written, settings, preferences)
         elif settings.confusion_sets and _is_confusable_token(source_token.group(), written_core, core, starts_here):
@@ -290,7 +301,7 @@ def find_slots(source: str, corrected: str, settings: RescoreSettings, guard=Non
             continue
         if guard is not None:
             slot = _guarded(slot, source, written_start, guard)
-        slots.append(slot)
+        slots.append(replace(slot, sentence_start=starts_here))
     return [slot for slot in slots if len(slot.variants) > 1]
 
 
@@ -366,8 +377,8 @@ def _guarded(slot: Slot, source: str, written_start: int, guard) -> Slot:
             if index == 0 or variant == written
             or refuse_edit_reason(source, Edit(written_start, end, written, variant), guard) is None]
     favoured = slot.favoured if slot.favoured in (slot.variants[i] for i in keep) else ""
-    return Slot(slot.start, slot.end, [slot.variants[i] for i in keep], [slot.distances[i] for i in keep],
-                [slot.known[i] for i in keep], kind=slot.kind, written=slot.written, favoured=favoured)
+    return replace(slot, variants=[slot.variants[i] for i in keep], distances=[slot.distances[i] for i in keep],
+                   known=[slot.known[i] for i in keep], favoured=favoured)
 
 
 def spelling_distance(written: str, variant: str, settings: RescoreSettings) -> float:
@@ -420,6 +431,34 @@ def likeliest_known(slot: Slot, estimates: list[float], chosen: str, settings: R
     if not known:
         return chosen
     return slot.variants[max(known, key=lambda i: (estimates[i] - penalties[i], -i))]
+
+
+def capitalised_sentence_starts(text: str, slots: list[Slot], choices: list[str]) -> list[str]:
+    """`choices` with each changed misspelling that starts a sentence of `text` in lowercase capitalised, when
+    every other sentence of `text` starts with a capital (and there is one): the writer uses sentence case."""
+    starts = sentence_start_letters(text)
+    capitalised = list(choices)
+    for index, (slot, chosen) in enumerate(zip(slots, choices)):
+        if slot.kind not in ("misspelling", "accent") or not slot.sentence_start or chosen == slot.written:
+            continue
+        if not (chosen[:1].islower() and slot.written[:1].islower()):
+            continue
+        others = [letter for start, letter in starts if start != slot.start]
+        if others and all(letter.isupper() for letter in others):
+            capitalised[index] = chosen[0].upper() + chosen[1:]
+    return capitalised
+
+
+def sentence_start_letters(text: str) -> list[tuple[int, str]]:
+    """The first letter of each sentence of `text` (that starts with a letter), with its offset."""
+    found, starts_here = [], True
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        core = strip_edge_punctuation(token)
+        if starts_here and core[:1].isalpha():
+            found.append((match.start() + token.index(core), core[0]))
+        starts_here = next_starts_sentence(token, starts_here)
+    return found
 
 
 def _adjacent(text: str, first: Slot, second: Slot) -> bool:
@@ -503,6 +542,9 @@ class CandidateRescorer:
                 if not self._redecide(pairs, slots, all_choices, seen):
                     break
         self._recheck_confusions([corrected for _, corrected in pairs], slots, all_choices)
+        if self.settings.sentence_case:
+            for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices):
+                choices[:] = capitalised_sentence_starts(corrected, sentence_slots, choices)
         return [_apply(corrected, sentence_slots, choices)
                 for (_, corrected), sentence_slots, choices in zip(pairs, slots, all_choices)]
 
@@ -511,7 +553,7 @@ class CandidateRescorer:
         as the correction has it first. A misspelling's variants are the correction of `source` (the model
         as corrector); a confusable word's are plain text after `fluency_prefix` (the model as language
         model). Each takes the words after the slot that its `*context_words_after` setting allows."""
-        if slot.kind == "confusion":
+        if slot.as_plain_text:
             after, _ = context_after(corrected, slot.end, self.settings.confusion_context_words_after)
             return self.fluency_request([corrected[: slot.start] + variant + after for variant in slot.variants])
         after, reaches_end = context_after(corrected, slot.end, self.settings.context_words_after)
@@ -578,9 +620,9 @@ class CandidateRescorer:
         jobs, requests, penalties = [], [], []
         for index, ((source, corrected), sentence_slots) in enumerate(zip(pairs, slots)):
             for i, slot in enumerate(sentence_slots):
-                if slot.kind == "confusion":
+                if slot.as_plain_text:
                     continue
-                related = [j for j in range(len(sentence_slots)) if j != i and sentence_slots[j].kind != "confusion"
+                related = [j for j in range(len(sentence_slots)) if j != i and not sentence_slots[j].as_plain_text
                            and (self.settings.sentence_misspellings or (abs(i - j) == 1 and _adjacent(
                                corrected, sentence_slots[min(i, j)], sentence_slots[max(i, j)])))]
                 if all(context[index][j] == seen[index][i][j] for j in related):
@@ -610,7 +652,7 @@ class CandidateRescorer:
         base = [[slot.variants[0] for slot in sentence_slots] for sentence_slots in slots]
         changed = [[i for i, (slot, word) in enumerate(zip(sentence_slots, chosen)) if word != slot.variants[0]]
                    for sentence_slots, chosen in zip(slots, choices)]
-        queues = [[i for i in positions if slots[index][i].kind == "confusion"] if len(positions) > 1 else []
+        queues = [[i for i in positions if slots[index][i].as_plain_text] if len(positions) > 1 else []
                   for index, positions in enumerate(changed)]
         current = [list(chosen) for chosen in choices]
         # Words not yet checked again are taken as they were written.

@@ -398,7 +398,7 @@ def test_a_word_whose_only_fault_is_its_accents_is_decided_as_plain_text():
     # No plain word without the accents ("ỳn" -> "yn"), a plain word, or a real accented word: not this kind.
     assert [accent_typo_plain_form(word, ACCENTS) for word in ("ỳn", "finger", "café")] == [None, None, None]
     [slot] = find_slots("his fínger was cold", "his fínger was cold", ACCENTS)
-    assert slot.kind == "confusion" and slot.variants == ["fínger", "finger"]
+    assert slot.kind == "accent" and slot.as_plain_text and slot.variants == ["fínger", "finger"]
     assert [s.kind for s in find_slots("his fínger was cold", "his fínger was cold", SETTINGS)] == ["misspelling"]
     # The table engine scores text alike as correction or as plain text: the margin decides (2 nats).
     pair = [("his fínger was cold", "his fínger was cold")]
@@ -417,6 +417,26 @@ def test_a_plain_form_replaces_stray_accents_only_beyond_the_margin_and_real_acc
     right = [("a naïve fiancé ate pâté at the café with Zoë", "a naïve fiancé ate pâté at the café with Zoë")]
     plain = {"a naive fiance ate pate at the cafe with Zoe": 0.0}
     assert _PreferringScorer(plain, ACCENTS).rescore_many(right) == [right[0][0]]
+
+
+CASED = RescoreSettings(sentence_case=True)
+
+
+def test_a_corrected_sentence_start_is_capitalised_only_where_the_writer_uses_sentence_case():
+    from spelltune.correct.rescore import sentence_start_letters
+
+    assert sentence_start_letters('He ate. "teh cat" sat! 3 dogs ran. ok') == [(0, "H"), (9, "t"), (35, "o")]
+    table = {"He ate it. the cat sat.": -5.0}
+    cased = [("He ate it. teh cat sat.", "He ate it. teh cat sat.")]
+    assert _PreferringScorer(table, CASED).rescore_many(cased) == ["He ate it. The cat sat."]
+    assert _PreferringScorer(table, SETTINGS).rescore_many(cased) == ["He ate it. the cat sat."]  # off
+    # All-lowercase text, a line of one sentence, and a line whose other sentence starts in lowercase: as written.
+    for text, fixed in [("he ate it. teh cat sat.", "he ate it. the cat sat."),
+                        ("teh cat met Anna.", "the cat met Anna."), ("teh cat sat. he ate.", "the cat sat. he ate.")]:
+        assert _PreferringScorer({fixed: -5.0}, CASED).rescore_many([(text, text)]) == [fixed]
+    # A word kept as written and a right word at a sentence start are never recased.
+    for text in ("He ate it. zorgle sat. We ran.", "He ate it. the cat sat. We ran."):
+        assert _PreferringScorer({text: -5.0}, CASED).rescore_many([(text, text)]) == [text]
 
 
 SHORT = RescoreSettings(short_words=True)
