@@ -106,16 +106,16 @@ class RescoreSettings:
     rare_word_margin: float = 2.0
     # A misspelling that starts a sentence, in a text whose other sentences start with a capital, gets its
     # correction capitalised ("... mouthful. chewinb an he spoke" -> "Chewing"); text that does not write
-    # sentence case (learners' all-lowercase lines) keeps its lowercase starts.
-    sentence_case: bool = False
+    # sentence case (learners' all-lowercase lines) keeps its lowercase starts. On: dev halves (README).
+    sentence_case: bool = True
     # Words with letters outside A-Z ("approvád", "õears") are misspellings too, unless they are real
     # words written with accents ("café", "naïve": dictionary.is_accented_word).
     non_ascii_words: bool = True
     # Such a word whose only fault is its accents ("fínger", "tő": without them a word list knows it) is decided
     # between the word as written and its plain form by the model as a plain language model, like a confusable
     # word: the correction model learned that a writer's accents stay (on real accented words), so it copies
-    # stray ones too ("fínger" scored 8 nats above "finger" as the correction of its sentence).
-    accent_typos: bool = False
+    # stray ones too ("fínger" scored 8 nats above "finger" as the correction of its sentence). On: dev halves.
+    accent_typos: bool = True
     # Words of the sentence after a decided word that its variants are scored with (0: the whole rest and
     # the end of turn). The rest of a long sentence adds cost but rarely changes which variant wins.
     context_words_after: int = 0

@@ -80,15 +80,16 @@ def test_every_second_pass_kind_leaves_right_words_alone_on_a_real_model(trained
 
     from spelltune.correct.rescore import RescoreSettings
 
-    # Every lever of the second pass on: short words, accents, neighbouring and whole-sentence re-decisions
-    # (beside the others' likeliest known words first), rare short words. Right words of each kind must come
-    # back as written.
+    # Every lever of the second pass on: short words, accents (and accent-only typos), neighbouring and
+    # whole-sentence re-decisions (beside the others' likeliest known words first), rare short words, capitals
+    # at corrected sentence starts. Right words of each kind must come back as written.
     every = RescoreSettings(short_words=True, non_ascii_words=True, adjacent_misspellings=True,
-                            sentence_misspellings=True, redecide_rounds=2, known_context=True, rare_words=True)
+                            sentence_misspellings=True, redecide_rounds=2, known_context=True, rare_words=True,
+                            accent_typos=True, sentence_case=True)
     corrector = LMCorrector(trained, replace(CorrectorConfig(), rescore=every), batch_size=4)
     right = ["The lad stood in awe of it, as Zoë said at the café.",
              "It is an ox, so we go on up to it if he is by me.",
-             "A naïve kin of Mr. Li met Ada at the inn."]
+             "A naïve kin of Mr. Li met Ada at the inn.", "We ate pâté and crêpes. then a fiancé sang."]
     assert [c.output for c in corrector.correct_lines(right)] == right
     [fixed] = corrector.correct_lines(["I beleive this is teh correct answr."])
     assert fixed.output == "I believe this is the correct answer."
