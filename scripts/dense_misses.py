@@ -40,8 +40,11 @@ def main() -> None:
     parser.add_argument("report", type=Path, help="a report.json written by `spelltune eval` (with its cases)")
     parser.add_argument("--examples", type=int, default=8, help="examples per kind")
     args = parser.parse_args()
-    report = json.loads(args.report.read_text(encoding="utf-8"))
-    if "cases" not in report:
+    try:
+        report = json.loads(args.report.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"cannot read {args.report} as a report: {error}") from None
+    if not isinstance(report, dict) or "cases" not in report:
         raise SystemExit(f"{args.report} has no cases (a record without sentences): use the report under runs/")
     counts, examples, unaligned = Counter(), defaultdict(list), 0
     for case in report["cases"]:
