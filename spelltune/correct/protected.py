@@ -43,6 +43,10 @@ def protected_kind(token: str, sentence_start: bool) -> str | None:
         return "acronym"
     if core[0].isupper() and not sentence_start and core not in _ALWAYS_CAPITALISED:
         return None if is_misspelled_calendar_name(core) else "name"
+    if core[0].isupper() and not core.isascii():
+        # Even starting a sentence, a capitalised word with letters outside A-Z is a name ("Siân", "Şoray",
+        # "Núria"): the few English words with accents are known to the word lists and stay as written anyway.
+        return "name"
     return None
 
 

@@ -149,6 +149,9 @@ def test_word_count_bound_is_configurable():
         ("/usr/bin", False, "code"),
         ("London", False, "name"),
         ("London", True, None),
+        ("Siân", True, "name"),  # a capitalised word with accents is a name even at a sentence start
+        ("Şoray,", True, "name"),
+        ("Núria", False, "name"),
         ("I'm", False, None),
         ("USA", True, "acronym"),
         ("house", False, None),
