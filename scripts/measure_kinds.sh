@@ -61,6 +61,7 @@ declare -A LEVERS=(
   [known]="$BEFORE_ACCENTS rescore.known_context=true"  # and the others' likeliest known words as context
   [accents]="rescore.accent_typos=true rescore.sentence_case=false"  # known, and stray accents decided as plain text
   [cased]="rescore.accent_typos=true rescore.sentence_case=true"  # and corrected sentence starts capitalised (shipped)
+  [names]=""  # the shipped defaults once a capitalised word with accents is a name at a sentence start too (code)
 )
 # A lever may also name the model it runs; the rest run the shipped `default`.
 declare -A MODELS=(
